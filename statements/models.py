@@ -1,0 +1,254 @@
+"""The archive's data: who spoke, what they said, where, and which resolutions they cited."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Country(models.Model):
+    """A delegation: a UN member state, an observer, or an organisation such as the European Union."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["state", "organisation"]), name="country_kind_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="country_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200] or "country"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:country-detail", args=[self.slug])
+
+
+class Speaker(models.Model):
+    """A person who spoke for a delegation. One record per person; editors merge duplicates."""
+
+    name = models.CharField(max_length=200)
+    honorific = models.CharField(max_length=50, blank=True)
+    role = models.CharField(max_length=300, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="speakers", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="speaker_unique_name_per_country"),
+            models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})" if self.country_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("statements:speaker-detail", args=[self.pk, slugify(self.name) or "speaker"])
+
+    @property
+    def surname(self):
+        return self.name.split()[-1].casefold()
+
+
+class Meeting(models.Model):
+    """A meeting record (S/PV.8699) or the letter that published a videoconference's statements."""
+
+    symbol = models.CharField(max_length=100, unique=True)
+    date = models.DateField(null=True, blank=True)
+    topic = models.CharField(max_length=500, blank=True)
+    kind = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-date", "symbol"]
+
+    def __str__(self):
+        return self.symbol
+
+    def get_absolute_url(self):
+        return reverse("statements:meeting-detail", args=[self.symbol])
+
+
+class StatementQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by(models.F("date").desc(nulls_last=True), "-pk")
+
+    def with_people(self):
+        return self.select_related("speaker", "speaker__country", "meeting")
+
+    def citing(self, resolution):
+        return self.filter(citations__resolution=resolution)
+
+
+class Statement(models.Model):
+    """What one speaker said on one occasion, as cleaned paragraphs of text."""
+
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="statements", null=True, blank=True
+    )
+    date = models.DateField(null=True, blank=True, help_text="Empty when the text does not say.")
+    place = models.CharField(max_length=200, blank=True)
+    forum = models.CharField(max_length=300, blank=True, help_text="The body or conference.")
+    occasion = models.CharField(max_length=500, blank=True, help_text="The debate or meeting.")
+    title = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=50, blank=True, help_text="The language spoken, when not English.")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="statements", null=True, blank=True
+    )
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="Order of the speech in its meeting.")
+    body = models.TextField(help_text="The cleaned text; paragraphs are separated by a blank line.")
+    source = models.CharField(max_length=300, unique=True, help_text="The file or record it was imported from.")
+    content_hash = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date"], name="statement_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="statement_body_not_empty"),
+            models.CheckConstraint(condition=~Q(source=""), name="statement_source_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("statements:statement-detail", args=[self.pk, slugify(self.display_title)[:60] or "statement"])
+
+    @property
+    def paragraphs(self):
+        return self.body.split("\n\n")
+
+    @property
+    def display_title(self):
+        """The title, or what a reader would call it: speaker and occasion."""
+        if self.title:
+            return self.title
+        who = self.speaker.name if self.speaker_id else "Statement"
+        where = self.meeting.topic if self.meeting_id and self.meeting.topic else self.occasion
+        return f"{who}: {where}" if where else f"{who}, {self.source}"
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def with_citation_counts(self):
+        return self.annotate(citation_count=Count("citations", distinct=True))
+
+
+class Resolution(models.Model):
+    """A Security Council or General Assembly resolution. Its symbol is derived from body and number."""
+
+    class Body(models.TextChoices):
+        SECURITY_COUNCIL = "SC", "Security Council"
+        GENERAL_ASSEMBLY = "GA", "General Assembly"
+
+    body = models.CharField(max_length=2, choices=Body.choices)
+    session = models.PositiveIntegerField(null=True, blank=True, help_text="General Assembly session (46 in 46/182).")
+    number = models.PositiveIntegerField()
+    year = models.PositiveIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "session", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(body__in=["SC", "GA"]), name="resolution_body_valid"),
+            models.CheckConstraint(
+                condition=(Q(body="SC", session__isnull=True) | Q(body="GA", session__isnull=False)),
+                name="resolution_session_only_for_ga",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="resolution_number_positive"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1945, year__lte=2100), name="resolution_year_plausible"
+            ),
+            models.UniqueConstraint(
+                fields=["number"], condition=Q(body="SC"), name="resolution_unique_sc_number"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "number"], condition=Q(body="GA"), name="resolution_unique_ga_number"
+            ),
+        ]
+
+    def __str__(self):
+        return self.symbol
+
+    def get_absolute_url(self):
+        if self.body == self.Body.SECURITY_COUNCIL:
+            return reverse("statements:resolution-detail", args=[self.number])
+        return reverse("statements:ga-resolution-detail", args=[self.session, self.number])
+
+    @property
+    def symbol(self):
+        if self.body == self.Body.GENERAL_ASSEMBLY:
+            return f"A/RES/{self.session}/{self.number}"
+        return f"S/RES/{self.number} ({self.year})" if self.year else f"S/RES/{self.number}"
+
+    @property
+    def short_label(self):
+        """How people write it in prose: 2341 (2017), or 46/182."""
+        if self.body == self.Body.GENERAL_ASSEMBLY:
+            return f"{self.session}/{self.number}"
+        return f"{self.number} ({self.year})" if self.year else str(self.number)
+
+
+class Citation(models.Model):
+    """A statement citing a resolution, with the sentence that cites it."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="citations")
+    sentence = models.TextField(blank=True)
+    paragraph = models.PositiveIntegerField(default=0, help_text="Index of the paragraph, from 0.")
+    cited_year = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The year written beside the number in the text, if any."
+    )
+
+    class Meta:
+        ordering = ["statement", "paragraph"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "resolution"], name="citation_unique_per_statement"),
+        ]
+
+    def __str__(self):
+        return f"{self.statement_id} cites {self.resolution}"
+
+    @property
+    def year_conflicts(self):
+        """True when the year in the text contradicts the registry: an editor should look."""
+        return bool(self.cited_year and self.resolution.year and self.cited_year != self.resolution.year)
+
+
+class DocumentReference(models.Model):
+    """Another UN document a statement cites (S/2015/446, S/PV.7750), by its normalised symbol."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="document_references")
+    symbol = models.CharField(max_length=100)
+    sentence = models.TextField(blank=True)
+    paragraph = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "symbol"], name="document_reference_unique_per_statement"),
+            models.CheckConstraint(condition=~Q(symbol=""), name="document_reference_symbol_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.symbol

@@ -1,0 +1,267 @@
+"""Reading the metadata a statement's opening lines give, in the layouts ministries and the UN use.
+
+Three layouts are known:
+
+- a UN verbatim record opening: ``Mr. Bessho (Japan): I would like...`` or
+  ``Mr. Nebenzia (Russian Federation) (spoke in Russian): ...``;
+- a plain title block: ``Statement by H.E. Mr. Koro Bessho`` / role / ``At the ...`` / date;
+- a Markdown block of bold lines: forum, meeting, ``June 1, 2017, Tokyo``, ``Keynote Address by ...``.
+
+Whatever the header does not say stays None: the parser never guesses.
+"""
+
+import re
+from dataclasses import dataclass, field
+import datetime as dt
+
+from .countries import canonical_country, country_in_role
+
+
+@dataclass(frozen=True)
+class ParsedSpeaker:
+    """Who spoke, as the text names them."""
+
+    name: str | None
+    honorific: str | None = None
+    role: str | None = None
+    country: str | None = None
+
+
+@dataclass
+class Header:
+    """What the header says, and the body lines after it."""
+
+    body_lines: list[str]
+    speaker: ParsedSpeaker | None = None
+    title: str | None = None
+    date: dt.date | None = None
+    place: str | None = None
+    forum: str | None = None
+    occasion: str | None = None
+    language: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+HONORIFIC = (
+    r"(?:H\.\s?E\.|H\.\s?R\.\s?H\.|His\s+Excellency|Her\s+Excellency|His\s+Majesty|Her\s+Majesty|His\s+Highness|"
+    r"Her\s+Highness|Ambassador|The\s+Honou?rable|Hon\.|Rt\.?\s+Hon\.?|Dr\.?|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?|"
+    r"Mme\.?|Miss|Sir|Dame|Sheikh|Shaikh|Sheikha|Prince|Princess|Lord|Lady|Baroness|Archbishop|Monsignor|Msgr\.|"
+    r"Cardinal|Madam|Madame|Senator|President)"
+)
+HONORIFICS = re.compile(r"^(?P<honorific>" + HONORIFIC + r"(?:\s+" + HONORIFIC + r")*)\s+(?=\S)")
+
+# Mr. Bessho (Japan): / Mr. Nebenzia (Russian Federation) (spoke in Russian): / The President (spoke in French):
+VERBATIM_OPENING = re.compile(
+    r"^(?:(?P<honorific>Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Sheikh|Shaikh|Prince|Princess|Archbishop|Cardinal|"
+    r"Monsignor|Msgr\.|Lord|Baroness|Dr\.)\s+(?P<name>[^():\n]{1,60}?)\s*"
+    r"\((?P<country>[^()\n]{2,80}?(?:\s*\([^()\n]{1,40}\))?)\)"
+    r"|(?P<role>The\s+(?:President|Secretary-General|Deputy\s+Secretary-General|Chair|Chairman|Chairperson|Acting\s+President)))"
+    r"(?:\s*\((?:spoke\s+in|interpretation\s+from)\s+(?P<language>[A-Z][a-z]+)[^()]*\))?\s*:\s*"
+)
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+DATE_PATTERNS = [
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + MONTH + r",?\s+(?P<year>\d{4})\b", re.IGNORECASE),
+    re.compile(r"\b" + MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+]
+
+TITLE_BY = re.compile(r"^(?P<title>[A-Z][^\n]{0,80}?)\s+by\s+(?P<who>" + HONORIFIC + r"(?=\s).*)$")
+GENERIC_TITLES = {"statement", "remarks", "speech", "intervention", "address"}
+OCCASION = re.compile(r"^(?:delivered\s+)?at\s+(?:the\s+)?(?P<occasion>.+)$", re.IGNORECASE)
+QUOTED = re.compile(r"[“\"](?P<quoted>[^”\"]{3,300})[”\"]")
+END_MARK = re.compile(r"^\(?\s*(?:end|fin|ends|\*\*\*|-\s*end\s*-|#+)\s*\)?\.?$", re.IGNORECASE)
+BOLD = re.compile(r"\*\*|__")
+FORUMS = [
+    (re.compile(r"Security Council", re.IGNORECASE), "United Nations Security Council"),
+    (re.compile(r"General Assembly", re.IGNORECASE), "United Nations General Assembly"),
+    (re.compile(r"Human Rights Council", re.IGNORECASE), "Human Rights Council"),
+    (re.compile(r"Economic and Social Council", re.IGNORECASE), "Economic and Social Council"),
+]
+MEETING_WORDS = re.compile(r"\b(?:meeting|plenary|session|conference|summit|debate|dialogue|forum)\b", re.IGNORECASE)
+MAX_HEADER_LINES = 10
+
+
+def parse_date(text: str) -> tuple[dt.date | None, re.Match | None]:
+    for pattern in DATE_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        month = match.group("month")
+        month = int(month) if month.isdigit() else MONTHS[month.lower()]
+        try:
+            return dt.date(int(match.group("year")), month, int(match.group("day"))), match
+        except ValueError:
+            continue
+    return None, None
+
+
+def tidy_name(name: str) -> str:
+    """Names in capitals (SONOURA) are shown as names are written (Sonoura)."""
+    words = []
+    for word in name.split():
+        if len(word) > 1 and word.isupper() and word.isalpha() is not False:
+            word = "-".join(part.capitalize() for part in word.split("-"))
+        words.append(word)
+    return " ".join(words).strip(" ,;")
+
+
+def split_honorific(text: str) -> tuple[str | None, str]:
+    match = HONORIFICS.match(text.strip())
+    if not match:
+        return None, text.strip()
+    honorific = re.sub(r"\s+", " ", match.group("honorific"))
+    return honorific, text.strip()[match.end():]
+
+
+def parse_header(lines: list[str]) -> Header:
+    """Split off the header block, if any, and read it."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None:
+        return Header(body_lines=[])
+    opening = VERBATIM_OPENING.match(lines[first])
+    if opening:
+        return _verbatim_header(opening, lines, first)
+    entries, body_start = _header_entries(lines)
+    if not entries:
+        return Header(body_lines=lines)
+    header = _read_entries(entries)
+    if header is None:
+        return Header(body_lines=lines)
+    header.body_lines = lines[body_start:]
+    return header
+
+
+def _verbatim_header(opening, lines, first):
+    rest = lines[first][opening.end():]
+    if opening.group("role"):
+        speaker = ParsedSpeaker(name=None, role=opening.group("role").split(None, 1)[1])
+    else:
+        country_text = opening.group("country")
+        speaker = ParsedSpeaker(
+            name=tidy_name(opening.group("name")),
+            honorific=opening.group("honorific"),
+            country=canonical_country(country_text) or country_text.strip(),
+        )
+    return Header(
+        body_lines=[rest] + lines[first + 1 :],
+        speaker=speaker,
+        language=opening.group("language"),
+    )
+
+
+def _header_entries(lines):
+    """The header's lines as entries (a bold span or a plain line) and where the body starts.
+
+    A header exists when the text opens with bold lines, or with a "Statement by ..." line;
+    it ends at the first plain line after the bold ones, or after the date line.
+    """
+    first = next(i for i, line in enumerate(lines) if line)
+    if lines[first].startswith(("**", "__")):
+        return _bold_entries(lines, first)
+    if not TITLE_BY.match(lines[first]):
+        return [], 0
+    entries = []
+    for index in range(first, min(len(lines), first + MAX_HEADER_LINES)):
+        line = lines[index]
+        if not line:
+            continue
+        entries.append(line)
+        if parse_date(line)[0] and len(line) < 60:
+            return entries, index + 1
+    return [], 0
+
+
+def _bold_entries(lines, first):
+    entries, current, open_bold = [], [], False
+    for index in range(first, len(lines)):
+        line = lines[index]
+        if not line and not open_bold:
+            continue
+        if not open_bold and not line.startswith(("**", "__")):
+            return entries, index
+        current.append(BOLD.sub("", line).strip())
+        open_bold ^= len(BOLD.findall(line)) % 2 == 1
+        if not open_bold:
+            entries.append(" ".join(part for part in current if part))
+            current = []
+    return entries, len(lines)
+
+
+def _read_entries(entries) -> Header | None:
+    header = Header(body_lines=[])
+    speaker_index = None
+    unclassified = []
+    for index, entry in enumerate(entries):
+        found_date, match = parse_date(entry)
+        by = TITLE_BY.match(entry)
+        occasion = OCCASION.match(entry)
+        if by and speaker_index is None:
+            speaker_index = index
+            title = by.group("title").strip()
+            if title.lower() not in GENERIC_TITLES:
+                header.title = title
+            header.speaker = _speaker_from(by.group("who"))
+        elif found_date and header.date is None and len(entry) < 80:
+            header.date = found_date
+            place = (entry[: match.start()] + " " + entry[match.end():]).strip(" ,;-–")
+            header.place = place or None
+        elif occasion and header.occasion is None:
+            header.occasion = occasion.group("occasion").strip()
+        elif speaker_index is not None and index == speaker_index + 1 and header.speaker and not header.speaker.role:
+            header.speaker = _with_role(header.speaker, entry)
+        elif header.occasion is not None and speaker_index is not None and index > speaker_index:
+            header.occasion = f"{header.occasion} {entry}".strip()
+        else:
+            unclassified.append(entry)
+    if header.speaker is None:
+        return None
+    _read_forum(header, unclassified)
+    return header
+
+
+def _read_forum(header, unclassified):
+    if header.occasion:
+        quoted = QUOTED.search(header.occasion)
+        if quoted and not header.title:
+            header.title = quoted.group("quoted").strip()
+        for pattern, forum in FORUMS:
+            if pattern.search(header.occasion):
+                header.forum = forum
+                break
+    if unclassified:
+        forum = re.sub(r"^the\s+", "", unclassified[0], flags=re.IGNORECASE).strip()
+        header.forum = header.forum or forum
+        meeting = next((entry for entry in unclassified[1:] if MEETING_WORDS.search(entry)), None)
+        if meeting and not header.occasion:
+            header.occasion = f"{meeting} of the {forum}"
+
+
+def _speaker_from(text: str) -> ParsedSpeaker:
+    """'H.E. Mr. Koro Bessho' or 'Mr Kentaro SONOURA, State Minister for Foreign Affairs, Japan'."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    honorific, name = split_honorific(parts[0])
+    speaker = ParsedSpeaker(name=tidy_name(name), honorific=honorific)
+    if len(parts) > 1:
+        speaker = _with_role(speaker, ", ".join(parts[1:]))
+    return speaker
+
+
+def _with_role(speaker: ParsedSpeaker, text: str) -> ParsedSpeaker:
+    parts = [part.strip() for part in text.split(",")]
+    country = canonical_country(parts[-1]) if len(parts) > 1 else None
+    role = ", ".join(parts[:-1]) if country else text.strip()
+    country = country or country_in_role(role)
+    return ParsedSpeaker(speaker.name, speaker.honorific, role or None, country)

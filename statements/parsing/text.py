@@ -1,0 +1,137 @@
+"""Turning a file's bytes into clean paragraphs: decoding, reflowing hard-wrapped lines."""
+
+import re
+import statistics
+
+
+class ParseError(ValueError):
+    """The input cannot be read as a statement; the message says why."""
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 text."""
+    if not data.strip():
+        raise ParseError("the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decode(data[3:], "utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data, "utf-16")
+    if b"\x00" in data:
+        raise ParseError("the file is binary, not text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Word-processor exports from ministries are often Windows-1252 ("smart quotes").
+    return _decode(data, "cp1252")
+
+
+def _decode(data, encoding):
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ParseError(f"the text is not valid {encoding} (byte {error.start})") from None
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+SENTENCE_END = re.compile(r"""[.!?:;,"”’')\]]\s*$""")
+TERMINAL = re.compile(r"""[.!?:;"”’')\]]$""")
+
+
+def normalise_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u00a0", " ")
+    text = CONTROL_CHARACTERS.sub("", text)
+    return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join hard-wrapped lines; a word broken at a hyphen (counter-\\nterrorism) keeps its hyphen."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].isalpha():
+            out += line
+        else:
+            out += " " + line
+    return out
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """True when lines were broken at a fixed width rather than at paragraph ends."""
+    lengths = [len(line) for line in lines if line]
+    if len(lengths) < 4:
+        return False
+    return statistics.median(lengths) < 90
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Turn the body's lines into paragraphs.
+
+    Hard-wrapped text (UN verbatim records) has paragraphs separated by blank lines, or by a
+    short line ending a sentence; other text has a paragraph per line. Either way, a paragraph
+    that stops mid-sentence and is followed by one starting in lower case was split by a stray
+    blank line (a page break in the source) and is joined back.
+    """
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    if not blocks:
+        return []
+
+    paragraphs: list[str] = []
+    if is_hard_wrapped(lines):
+        has_blank_separators = len(blocks) > 1
+        width = max(len(line) for block in blocks for line in block)
+        for block in blocks:
+            paragraphs.extend(_split_wrapped_block(block, width, split_short_lines=not has_blank_separators))
+    else:
+        paragraphs = [line for block in blocks for line in block]
+    return _join_broken_paragraphs(paragraphs)
+
+
+def _split_wrapped_block(block, width, split_short_lines):
+    if not split_short_lines:
+        return [join_wrapped(block)]
+    paragraphs, current = [], []
+    for line in block:
+        current.append(line)
+        if TERMINAL.search(line) and len(line) < 0.6 * width:
+            paragraphs.append(join_wrapped(current))
+            current = []
+    if current:
+        paragraphs.append(join_wrapped(current))
+    return paragraphs
+
+
+def _join_broken_paragraphs(paragraphs):
+    joined: list[str] = []
+    for paragraph in paragraphs:
+        if joined and not SENTENCE_END.search(joined[-1]) and paragraph[:1].islower():
+            joined[-1] = join_wrapped([joined[-1], paragraph])
+        else:
+            joined.append(paragraph)
+    return joined
+
+
+ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|para|paras|art|Art|vol|Vol|p|pp|e\.g|i\.e|etc|cf|Prof|Sr|Jr|Gen|Lt|Col|H\.E|U\.N|U\.S|Rev)|\b[A-Z])\.$"
+)
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, str]]:
+    """Split a paragraph into sentences, each with its offset; abbreviations do not end one."""
+    sentences, start = [], 0
+    for match in re.finditer(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])", paragraph):
+        candidate = paragraph[start : match.start() + 1]
+        if ABBREVIATIONS.search(candidate):
+            continue
+        sentences.append((start, paragraph[start : match.end()].strip()))
+        start = match.end()
+    if start < len(paragraph):
+        sentences.append((start, paragraph[start:].strip()))
+    return sentences
