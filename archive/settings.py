@@ -37,6 +37,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJAN
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -161,3 +162,4 @@ HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 # --- Project -----------------------------------------------------------------
 
 ARCHIVE_SEEDS_DIR = BASE_DIR / "seeds"
+HAYSTACK_SIGNAL_PROCESSOR = "statements.indexing.StatementSignalProcessor"

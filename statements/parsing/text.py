@@ -119,7 +119,7 @@ def _join_broken_paragraphs(paragraphs):
 
 
 ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|para|paras|art|Art|vol|Vol|p|pp|e\.g|i\.e|etc|cf|Prof|Sr|Jr|Gen|Lt|Col|H\.E|U\.N|U\.S|Rev)|\b[A-Z])\.$"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|res|Res|para|paras|art|Art|vol|Vol|p|pp|e\.g|i\.e|etc|cf|Prof|Sr|Jr|Gen|Lt|Col|H\.E|U\.N|U\.S|Rev)|\b[A-Z])\.$"
 )
 
 

@@ -1,0 +1,87 @@
+"""The search index over statements.
+
+Facets are multi-valued keyword fields holding stable keys (speaker id, country slug,
+resolution key), never analysed text: haystack's Whoosh backend stems and lowercases a
+CharField, so faceting on one counts words ("south", "island") instead of whole names.
+Resolution numbers and document symbols are exact keyword fields too, so `S/RES/2341` and
+`S/PV.7919` are matched as symbols and never through the stemmed text.
+"""
+
+from django.utils.text import slugify
+from haystack import indexes
+
+from .models import Statement
+
+
+def resolution_key(body, session, number):
+    """The index key of a resolution: sc-2341, ga-46-182."""
+    return f"ga-{session}-{number}" if body == "GA" else f"sc-{number}"
+
+
+class StatementIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True)
+    title = indexes.CharField(model_attr="display_title", indexed=False)
+    date = indexes.DateField(model_attr="date", null=True)
+    speaker_name = indexes.CharField(null=True, indexed=False)
+    country_name = indexes.CharField(null=True, indexed=False)
+
+    speaker = indexes.MultiValueField()
+    country = indexes.MultiValueField()
+    forum = indexes.MultiValueField()
+    year = indexes.MultiValueField()
+    resolution = indexes.MultiValueField()
+    symbol = indexes.MultiValueField()
+
+    def get_model(self):
+        return Statement
+
+    def index_queryset(self, using=None):
+        return Statement.objects.select_related("speaker", "speaker__country", "meeting").prefetch_related(
+            "citations__resolution", "document_references"
+        )
+
+    def get_updated_field(self):
+        return "modified"
+
+    def prepare_text(self, statement):
+        speaker = statement.speaker
+        parts = [
+            statement.display_title,
+            speaker.name if speaker else "",
+            speaker.country.name if speaker and speaker.country_id else "",
+            statement.forum,
+            statement.occasion,
+            statement.place,
+            statement.meeting.topic if statement.meeting_id else "",
+            statement.body,
+        ]
+        return "\n".join(part for part in parts if part)
+
+    def prepare_speaker_name(self, statement):
+        return statement.speaker.name if statement.speaker_id else None
+
+    def prepare_country_name(self, statement):
+        speaker = statement.speaker
+        return speaker.country.name if speaker and speaker.country_id else None
+
+    def prepare_speaker(self, statement):
+        return [str(statement.speaker_id)] if statement.speaker_id else []
+
+    def prepare_country(self, statement):
+        speaker = statement.speaker
+        return [speaker.country.slug] if speaker and speaker.country_id else []
+
+    def prepare_forum(self, statement):
+        return [slugify(statement.forum)] if statement.forum else []
+
+    def prepare_year(self, statement):
+        return [str(statement.date.year)] if statement.date else []
+
+    def prepare_resolution(self, statement):
+        return sorted(
+            resolution_key(c.resolution.body, c.resolution.session, c.resolution.number)
+            for c in statement.citations.all()
+        )
+
+    def prepare_symbol(self, statement):
+        return sorted(ref.symbol.replace(" ", "") for ref in statement.document_references.all())
