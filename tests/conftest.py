@@ -9,6 +9,9 @@ _RUN_DIR = tempfile.mkdtemp(prefix="archive-tests-")
 os.environ["ARCHIVE_DATA_DIR"] = _RUN_DIR
 os.environ["WHOOSH_INDEX_PATH"] = str(Path(_RUN_DIR) / "whoosh_index")
 os.environ.setdefault("DJANGO_DEBUG", "0")
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls
+# the tests make around it are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 
@@ -16,6 +19,15 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    """Tests serve static files from the source folders; the hashed manifest needs collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -38,3 +50,49 @@ def seeded(db, search_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("ingest", str(SEEDS), stdout=StringIO())
     return search_index
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def live_archive(transactional_db, live_server, search_index):
+    """A live server holding the three seeds, ingested and indexed as `make run` would."""
+    from django.core.management import call_command
+    from io import StringIO
+
+    call_command("ingest", str(SEEDS), stdout=StringIO())
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab that fails the test on any console error or uncaught page error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"the page reported errors: {errors}"
+
+
+def screenshot(page, name):
+    """Save a screenshot under test-artifacts/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
