@@ -1,19 +1,8 @@
 """Test set-up: a throwaway data folder and Whoosh index per run, and a clean index per test."""
 
-import os
-import tempfile
 from pathlib import Path
 
-# Before Django reads its settings: never touch the developer's own database or index.
-_RUN_DIR = tempfile.mkdtemp(prefix="archive-tests-")
-os.environ["ARCHIVE_DATA_DIR"] = _RUN_DIR
-os.environ["WHOOSH_INDEX_PATH"] = str(Path(_RUN_DIR) / "whoosh_index")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-# Playwright's sync API keeps an event loop running in the test thread; the ORM calls
-# the tests make around it are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-import pytest  # noqa: E402
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -1,0 +1,40 @@
+"""python manage.py sync_index [--check]
+
+The database is the source of truth; the search index a copy. This compares the two and
+repairs drift: statements missing from the index are indexed, entries for statements that
+no longer exist are removed. `--check` only reports, and exits non-zero on drift.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from haystack.query import SearchQuerySet
+
+from statements.indexing import update_statements
+from statements.models import Statement
+
+
+def indexed_statement_ids() -> set[int]:
+    results = SearchQuerySet().models(Statement).all().values_list("pk", flat=True)
+    return {int(pk) for pk in results}
+
+
+class Command(BaseCommand):
+    help = "Compare the database and the search index and repair any drift."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true", help="report drift without repairing it")
+
+    def handle(self, *args, **options):
+        in_database = set(Statement.objects.values_list("pk", flat=True))
+        in_index = indexed_statement_ids()
+        missing, orphaned = in_database - in_index, in_index - in_database
+        self.stdout.write(
+            f"{len(in_database)} statements in the database, {len(in_index)} in the index: "
+            f"{len(missing)} missing from the index, {len(orphaned)} no longer in the database"
+        )
+        if options["check"]:
+            if missing or orphaned:
+                raise CommandError("the search index has drifted from the database (run sync_index to repair)")
+            return
+        update_statements(missing | orphaned)
+        if missing or orphaned:
+            self.stdout.write(f"repaired: {len(missing)} indexed, {len(orphaned)} removed")

@@ -1,0 +1,97 @@
+"""Editors correct metadata in the admin, and their changes reach the search index."""
+
+import pytest
+from haystack.query import SearchQuerySet
+
+from statements.models import Speaker, Statement
+
+from .factories import make_statement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(admin_client):
+    return admin_client
+
+
+def found(text):
+    return SearchQuerySet().models(Statement).filter(content=text).count()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/statements/statement/",
+        "/admin/statements/statement/?q=infrastructure",
+        "/admin/statements/speaker/",
+        "/admin/statements/country/",
+        "/admin/statements/resolution/",
+        "/admin/statements/meeting/",
+    ],
+)
+def test_admin_lists_open_for_an_editor(seeded, editor, url):
+    assert editor.get(url).status_code == 200
+
+
+def test_statement_change_form_shows_citations_inline(seeded, editor):
+    statement = Statement.objects.get(source__startswith="000")
+    response = editor.get(f"/admin/statements/statement/{statement.pk}/change/")
+    assert response.status_code == 200
+    assert "S/RES/2341" in response.content.decode()
+
+
+def test_renaming_a_speaker_reaches_the_index(seeded, editor, django_capture_on_commit_callbacks):
+    speaker = Speaker.objects.get(name="Kentaro Sonoura")
+    assert found("Sonoura") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            f"/admin/statements/speaker/{speaker.pk}/change/",
+            {"name": "Kentaro Sonura", "honorific": "Mr", "role": speaker.role, "country": speaker.country_id},
+        )
+    assert response.status_code == 302
+    assert found("Sonoura") == 0
+    assert found("Sonura") == 1
+
+
+def test_deleting_a_statement_removes_it_from_the_index(seeded, editor, django_capture_on_commit_callbacks):
+    statement = Statement.objects.get(source__startswith="004")
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(f"/admin/statements/statement/{statement.pk}/delete/", {"post": "yes"})
+    assert not Statement.objects.filter(pk=statement.pk).exists()
+    assert found("GICNT") == 0
+    assert SearchQuerySet().models(Statement).count() == 2
+
+
+def test_a_rolled_back_edit_never_reaches_the_index(seeded, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    speaker = Speaker.objects.get(name="Kentaro Sonoura")
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                speaker.name = "Somebody Else"
+                speaker.save()
+                raise RuntimeError("editor's save failed")
+    assert found("Sonoura") == 1 and found("Somebody") == 0
+
+
+def test_merging_two_speakers_moves_their_statements_and_updates_the_index(
+    db, search_index, editor, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_statement("a.txt", "Mr. Bessho (Japan): We welcome resolution 2341 on infrastructure.")
+        make_statement("b.txt", "Mr. Besho (Japan): We welcome the debate on peace operations today.")
+    keep, typo = Speaker.objects.get(name="Bessho"), Speaker.objects.get(name="Besho")
+    url = "/admin/statements/speaker/"
+    confirm = editor.post(url, {"action": "merge_speakers", "_selected_action": [keep.pk, typo.pk]})
+    assert confirm.status_code == 200 and "Keep which record?" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(
+            url, {"action": "merge_speakers", "_selected_action": [keep.pk, typo.pk], "keep": keep.pk}
+        )
+    assert response.status_code == 302
+    assert list(Speaker.objects.values_list("name", flat=True)) == ["Bessho"]
+    assert keep.statements.count() == 2
+    assert found("Besho") == 0
