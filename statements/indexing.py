@@ -1,24 +1,40 @@
 """Keeping the search index in step with the database.
 
-Changes reach the index after the database transaction commits, never for a rolled-back save
-(haystack's RealtimeSignalProcessor updates inside the transaction: haystack #1033, #1883).
-A speaker, country or resolution edit reindexes every statement that shows it. Bulk imports
-defer all of it to one batched update at the end.
+The database is the source of truth; the index a rebuildable copy. Three things haystack's
+defaults get wrong, handled here:
+
+- Changes reach the index after the database transaction commits, never for a rolled-back
+  save (haystack's RealtimeSignalProcessor updates inside the transaction: haystack #1033,
+  #1883), and a speaker, country, resolution or citation change reindexes every statement
+  that shows it (#1556).
+- With Whoosh, haystack's `remove` swallows the `LockError` raised while another process
+  holds the write lock (a deleted statement stayed searchable), and its `update` waits for
+  the lock without limit (an admin save hangs behind an import). Here a Whoosh writer waits
+  a bounded time; if the lock is still held, a background thread keeps retrying, and
+  `sync_index` repairs whatever a crashed process never wrote.
+- Bulk imports defer everything to one batched update through a single writer.
 """
 
 import logging
+import queue
 import threading
+import time
 from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
+from haystack.constants import ID
 from haystack.signals import BaseSignalProcessor
+from whoosh.index import LockError
 
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
+LOCK_WAIT_SECONDS = 2.0
+RETRY_FOR_SECONDS = 15 * 60
 _state = threading.local()
 
 
@@ -38,27 +54,111 @@ def affected_statement_ids(instance) -> set[int]:
     return set()
 
 
-def update_statements(ids, using="default"):
-    """Bring these statements' index entries up to date: reindex those that exist, drop the rest."""
+def statement_identifier(pk) -> str:
+    return f"statements.statement.{pk}"
+
+
+def update_statements(ids, using="default", lock_wait=LOCK_WAIT_SECONDS):
+    """Bring these statements' index entries up to date: reindex those that exist, drop the rest.
+
+    Raises whoosh's LockError when another process holds the index for longer than `lock_wait`.
+    """
     ids = set(ids)
     if not ids:
         return
     index = connections[using].get_unified_index().get_index(Statement)
     backend = connections[using].get_backend()
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), BATCH_SIZE):
-        batch = ordered[start : start + BATCH_SIZE]
-        queryset = index.index_queryset(using=using).filter(pk__in=batch)
-        found = {statement.pk for statement in queryset}
-        if found:
-            backend.update(index, queryset)
-        for missing in set(batch) - found:
-            backend.remove(f"statements.statement.{missing}")
+    if isinstance(backend, WhooshSearchBackend):
+        _update_whoosh(backend, index, sorted(ids), using, lock_wait)
+        return
+    for batch in _batches(sorted(ids)):
+        statements = list(index.index_queryset(using=using).filter(pk__in=batch))
+        if statements:
+            backend.update(index, statements)
+        for missing in set(batch) - {statement.pk for statement in statements}:
+            backend.remove(statement_identifier(missing))
+
+
+def _batches(ids):
+    for start in range(0, len(ids), BATCH_SIZE):
+        yield ids[start : start + BATCH_SIZE]
+
+
+def _update_whoosh(backend, index, ids, using, lock_wait):
+    """One writer, one commit, a bounded wait for the lock; nothing is written if anything fails."""
+    if not backend.setup_complete:
+        backend.setup()
+    backend.index = backend.index.refresh()
+    writer = backend.index.writer(timeout=lock_wait, limitmb=256)
+    try:
+        for batch in _batches(ids):
+            found = set()
+            for statement in index.index_queryset(using=using).filter(pk__in=batch):
+                found.add(statement.pk)
+                document = {key: backend._from_python(value) for key, value in index.full_prepare(statement).items()}
+                document.pop("boost", None)
+                writer.update_document(**document)
+            for missing in set(batch) - found:
+                writer.delete_by_term(ID, statement_identifier(missing))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+class _RetryThread:
+    """Retries index updates that found the Whoosh index locked, until they succeed or time runs out."""
+
+    def __init__(self):
+        self.queue = queue.Queue()
+        self.thread = None
+        self.lock = threading.Lock()
+
+    def submit(self, ids):
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="index-retry", daemon=True)
+                self.thread.start()
+        self.queue.put((set(ids), time.monotonic() + RETRY_FOR_SECONDS))
+
+    def wait_until_idle(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self.queue.unfinished_tasks
+
+    def _run(self):
+        while True:
+            ids, deadline = self.queue.get()
+            try:
+                self._update_until(ids, deadline)
+            finally:
+                self.queue.task_done()
+
+    def _update_until(self, ids, deadline):
+        from django.db import close_old_connections
+
+        while True:
+            try:
+                update_statements(ids)
+                return
+            except LockError:
+                if time.monotonic() > deadline:
+                    logger.error("search index still locked; statements %s not reindexed: run sync_index", sorted(ids))
+                    return
+            except Exception:
+                logger.exception("search index update failed for statements %s: run sync_index", sorted(ids))
+                return
+            finally:
+                close_old_connections()
+
+
+retry_thread = _RetryThread()
 
 
 @contextmanager
 def deferred_index_updates():
-    """Collect index changes made inside and apply them in batches on the way out."""
+    """Collect index changes made inside and apply them in one batched update on the way out."""
     outer = getattr(_state, "deferred", None)
     if outer is not None:
         yield outer
@@ -68,15 +168,18 @@ def deferred_index_updates():
         yield _state.deferred
     finally:
         ids, _state.deferred = _state.deferred, None
-        update_statements(ids)
+        update_statements(ids, lock_wait=RETRY_FOR_SECONDS)
 
 
 def _update_after_commit(ids):
     def update():
         try:
             update_statements(ids)
+        except LockError:
+            logger.warning("search index locked; retrying statements %s in the background", sorted(ids))
+            retry_thread.submit(ids)
         except Exception:
-            logger.exception("search index update failed for statements %s", sorted(ids))
+            logger.exception("search index update failed for statements %s: run sync_index", sorted(ids))
 
     transaction.on_commit(update)
 

@@ -1,0 +1,79 @@
+"""The search index follows the database even when another process holds the Whoosh lock."""
+
+import threading
+import time
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from haystack import connections
+from haystack.query import SearchQuerySet
+from whoosh.index import open_dir
+
+from statements.indexing import retry_thread, update_statements
+from statements.models import Speaker, Statement
+
+from .conftest import SEEDS
+
+
+def found(text):
+    return SearchQuerySet().models(Statement).filter(content=text).count()
+
+
+@pytest.fixture
+def archive(transactional_db, search_index):
+    call_command("ingest", str(SEEDS), stdout=StringIO())
+
+
+@pytest.fixture
+def write_lock_held_by_another_writer():
+    """Hold the Whoosh write lock, as an import in another process would, for 3.5 seconds."""
+    ix = open_dir(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    lock = ix.lock("WRITELOCK")
+    assert lock.acquire()
+    releaser = threading.Timer(3.5, lock.release)
+    releaser.start()
+    yield
+    releaser.join()
+
+
+def test_a_statement_deleted_while_the_index_is_locked_stops_being_searchable(archive, write_lock_held_by_another_writer):
+    Statement.objects.get(source__startswith="004").delete()
+    assert retry_thread.wait_until_idle(timeout=30)
+    assert found("GICNT") == 0
+    assert SearchQuerySet().models(Statement).count() == 2
+
+
+def test_a_speaker_renamed_while_the_index_is_locked_is_found_by_the_new_name(archive, write_lock_held_by_another_writer):
+    speaker = Speaker.objects.get(name="Kentaro Sonoura")
+    speaker.name = "Kentaro Sonura"
+    speaker.save()
+    assert retry_thread.wait_until_idle(timeout=30)
+    assert found("Sonoura") == 0 and found("Sonura") == 1
+
+
+def test_removing_a_citation_reindexes_the_statement(archive):
+    from haystack.inputs import Exact
+
+    statement = Statement.objects.get(source__startswith="003")
+    assert SearchQuerySet().filter(resolution=Exact("sc-2295")).count() == 1
+    statement.citations.all().delete()
+    assert SearchQuerySet().filter(resolution=Exact("sc-2295")).count() == 0
+
+
+def test_sync_index_repairs_a_missing_and_an_orphaned_entry(archive):
+    statement = Statement.objects.get(source__startswith="000")
+    connections["default"].get_backend().remove(f"statements.statement.{statement.pk}")
+    Statement.objects.filter(source__startswith="004").delete()  # a queryset delete still signals
+    update_statements([123456])  # nothing to index: harmless
+    backend = connections["default"].get_backend()
+    index = connections["default"].get_unified_index().get_index(Statement)
+    backend.update(index, [Statement(pk=999, body="ghost text", source="ghost.txt", content_hash="x")])
+    with pytest.raises(CommandError, match="drifted"):
+        call_command("sync_index", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("sync_index", stdout=out)
+    assert "1 indexed, 1 removed" in out.getvalue()
+    call_command("sync_index", "--check", stdout=StringIO())
+    assert found("ghost") == 0 and found("infrastructure") == 1
