@@ -25,7 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         in_database = set(Statement.objects.values_list("pk", flat=True))
-        in_index = indexed_statement_ids()
+        try:
+            in_index = indexed_statement_ids()
+        except Exception as error:  # a damaged Whoosh index fails in many ways
+            raise CommandError(
+                f"the search index cannot be read ({error.__class__.__name__}: {error}); "
+                "restore it with: python manage.py rebuild_search_index"
+            ) from None
         missing, orphaned = in_database - in_index, in_index - in_database
         self.stdout.write(
             f"{len(in_database)} statements in the database, {len(in_index)} in the index: "
