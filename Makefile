@@ -14,8 +14,14 @@ run: install data
 	@echo ""
 	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py archive.wsgi
 
+# The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432.
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 test: install-test browser
 	$(PY) -m pytest
+	@if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2)' 2>/dev/null; then \
+		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite against it too"; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest; \
+	else echo "No PostgreSQL on 127.0.0.1:5432: the suite ran on SQLite only"; fi
 
 # A virtual environment with exactly what requirements.txt pins; reinstalled only when it changes.
 $(VENV)/.installed: requirements.txt

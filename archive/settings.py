@@ -9,6 +9,9 @@ One file, driven by environment variables with safe development defaults:
     DATABASE_URL            e.g. postgres://user@127.0.0.1:5432/archive (default: SQLite file)
     ARCHIVE_DATA_DIR        where the SQLite file and the Whoosh index live (default ./var)
     WHOOSH_INDEX_PATH       the Whoosh index folder (default $ARCHIVE_DATA_DIR/whoosh_index)
+    DJANGO_HTTPS            "1" when served over HTTPS: secure cookies, HSTS, redirect to https
+    DJANGO_TRUSTED_PROXY_COUNT  proxies in front that append to X-Forwarded-For (default 0)
+    ARCHIVE_RATELIMIT       "0" turns request throttling off (default on)
     HAYSTACK_URL            another haystack engine, e.g. elasticsearch7://127.0.0.1:9200/archive
                             or solr://127.0.0.1:8983/solr/archive (default: Whoosh)
 """
@@ -33,7 +36,7 @@ def env_list(name, default):
 # --- Django core -------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-development-only-key-set-DJANGO_SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var"))
@@ -55,6 +58,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Security: safe defaults always; the HTTPS-only ones when DJANGO_HTTPS=1.
+HTTPS = env_flag("DJANGO_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -71,13 +101,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "archive.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.middleware.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.middleware.SearchUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -160,6 +193,13 @@ HAYSTACK_CONNECTIONS = {"default": haystack_connection()}
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 # --- Project -----------------------------------------------------------------
+
+# Throttling, counted in var/ratelimit.sqlite3 so that all gunicorn workers share the counts.
+RATELIMIT_ENABLED = env_flag("ARCHIVE_RATELIMIT", default=True)
+RATELIMIT_SEARCH_PATHS = ("/search/", "/api/")
+RATELIMIT_SEARCH = (int(os.environ.get("ARCHIVE_RATELIMIT_SEARCH_PER_MINUTE", "120")), 60)
+RATELIMIT_LOGIN_PATH = "/admin/login/"
+RATELIMIT_LOGIN = (10, 15 * 60)  # failed admin logins, per address and per user name
 
 ARCHIVE_SEEDS_DIR = BASE_DIR / "seeds"
 HAYSTACK_SIGNAL_PROCESSOR = "statements.indexing.StatementSignalProcessor"

@@ -136,7 +136,7 @@ class _RetryThread:
                 self.queue.task_done()
 
     def _update_until(self, ids, deadline):
-        from django.db import close_old_connections
+        from django.db import connections as databases
 
         while True:
             try:
@@ -150,7 +150,8 @@ class _RetryThread:
                 logger.exception("search index update failed for statements %s: run sync_index", sorted(ids))
                 return
             finally:
-                close_old_connections()
+                # This thread's connection must not outlive the work (PostgreSQL counts it as a user).
+                databases.close_all()
 
 
 retry_thread = _RetryThread()

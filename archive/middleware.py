@@ -1,0 +1,139 @@
+"""Site-wide protections: security headers, request throttling, and a clear page when search is down."""
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+import traceback
+
+import whoosh
+from django.conf import settings
+from django.shortcuts import render
+
+logger = logging.getLogger("statements.site")
+WHOOSH_DIR = os.path.dirname(whoosh.__file__)
+
+
+class SecurityHeadersMiddleware:
+    """A Content Security Policy with no inline scripts, and the headers Django does not set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = "; ".join(f"{name} {value}" for name, value in settings.CONTENT_SECURITY_POLICY.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        return response
+
+
+class CounterStore:
+    """Fixed-window counters in a small SQLite file, shared by every worker process on the host."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self.local = threading.local()
+
+    def connection(self):
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS counter (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires REAL NOT NULL)"
+            )
+            self.local.connection = connection
+        return connection
+
+    def _key(self, key, window):
+        return f"{key}:{int(time.time() // window)}"
+
+    def hit(self, key, window) -> int:
+        """Count one more event in the current window and return the window's count."""
+        now = time.time()
+        connection = self.connection()
+        (count,) = connection.execute(
+            "INSERT INTO counter (key, count, expires) VALUES (?, 1, ?) "
+            "ON CONFLICT(key) DO UPDATE SET count = count + 1 RETURNING count",
+            (self._key(key, window), now + window),
+        ).fetchone()
+        if count == 1:
+            connection.execute("DELETE FROM counter WHERE expires < ?", (now,))
+        return count
+
+    def count(self, key, window) -> int:
+        row = self.connection().execute(
+            "SELECT count FROM counter WHERE key = ?", (self._key(key, window),)
+        ).fetchone()
+        return row[0] if row else 0
+
+
+def client_address(request):
+    if settings.TRUSTED_PROXY_COUNT:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
+            return forwarded[-settings.TRUSTED_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+class RateLimitMiddleware:
+    """Throttle searches per client address, and failed admin logins per address and per user name."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.store = CounterStore(settings.DATA_DIR / "ratelimit.sqlite3")
+
+    def __call__(self, request):
+        if not settings.RATELIMIT_ENABLED:
+            return self.get_response(request)
+        address = client_address(request)
+        if request.path.startswith(settings.RATELIMIT_SEARCH_PATHS):
+            limit, window = settings.RATELIMIT_SEARCH
+            if self.store.hit(f"search:{address}", window) > limit:
+                return self.refuse(request, window, "Too many searches from your address. Please wait a minute.")
+        is_login = request.method == "POST" and request.path == settings.RATELIMIT_LOGIN_PATH
+        if is_login:
+            limit, window = settings.RATELIMIT_LOGIN
+            username = request.POST.get("username", "").strip().lower()[:150]
+            keys = [f"login-ip:{address}", f"login-user:{username}"]
+            if any(self.store.count(key, window) >= limit for key in keys):
+                return self.refuse(request, window, "Too many failed sign-in attempts. Please try again later.")
+        response = self.get_response(request)
+        # The admin re-renders its form (200) on a failed login and redirects (302) on success.
+        if is_login and response.status_code == 200:
+            for key in keys:
+                self.store.hit(key, window)
+        return response
+
+    def refuse(self, request, window, message):
+        response = render(request, "429.html", {"message": message}, status=429)
+        response["Retry-After"] = str(window)
+        return response
+
+
+def raised_in_whoosh(error) -> bool:
+    return any(frame.filename.startswith(WHOOSH_DIR) for frame in traceback.extract_tb(error.__traceback__))
+
+
+class SearchUnavailableMiddleware:
+    """A damaged or missing search index gives a 503 page and one logged error, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not raised_in_whoosh(exception):
+            return None
+        logger.error(
+            "search index unreadable (%s: %s); restore it with: python manage.py rebuild_search_index",
+            exception.__class__.__name__,
+            exception,
+        )
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "120"
+        return response
