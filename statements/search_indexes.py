@@ -5,6 +5,9 @@ resolution key), never analysed text: haystack's Whoosh backend stems and lowerc
 CharField, so faceting on one counts words ("south", "island") instead of whole names.
 Resolution numbers and document symbols are exact keyword fields too, so `S/RES/2341` and
 `S/PV.7919` are matched as symbols and never through the stemmed text.
+
+Nothing is stored for display: result pages read titles, names and text from the database,
+so the index holds only what searching, faceting and sorting need.
 """
 
 from django.utils.text import slugify
@@ -13,17 +16,23 @@ from haystack import indexes
 from .models import Statement
 
 
+def forum_key(forum):
+    return slugify(forum)[:100]
+
+
 def resolution_key(body, session, number):
     """The index key of a resolution: sc-2341, ga-46-182."""
     return f"ga-{session}-{number}" if body == "GA" else f"sc-{number}"
 
 
+def symbol_key(symbol):
+    """The index key of a document symbol: upper case, no spaces (S/PV.8699(RESUMPTION1))."""
+    return "".join(symbol.split()).upper()
+
+
 class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
-    title = indexes.CharField(model_attr="display_title", indexed=False)
     date = indexes.DateField(model_attr="date", null=True)
-    speaker_name = indexes.CharField(null=True, indexed=False)
-    country_name = indexes.CharField(null=True, indexed=False)
 
     speaker = indexes.MultiValueField()
     country = indexes.MultiValueField()
@@ -57,13 +66,6 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         ]
         return "\n".join(part for part in parts if part)
 
-    def prepare_speaker_name(self, statement):
-        return statement.speaker.name if statement.speaker_id else None
-
-    def prepare_country_name(self, statement):
-        speaker = statement.speaker
-        return speaker.country.name if speaker and speaker.country_id else None
-
     def prepare_speaker(self, statement):
         return [str(statement.speaker_id)] if statement.speaker_id else []
 
@@ -72,7 +74,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return [speaker.country.slug] if speaker and speaker.country_id else []
 
     def prepare_forum(self, statement):
-        return [slugify(statement.forum)] if statement.forum else []
+        return [forum_key(statement.forum)] if statement.forum else []
 
     def prepare_year(self, statement):
         return [str(statement.date.year)] if statement.date else []
@@ -84,4 +86,4 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         )
 
     def prepare_symbol(self, statement):
-        return sorted(ref.symbol.replace(" ", "") for ref in statement.document_references.all())
+        return sorted({symbol_key(ref.symbol) for ref in statement.document_references.all()})

@@ -1,0 +1,328 @@
+"""The /search/ page: resolution and symbol routing, full text, facets, snippets, bad input."""
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from statements.ingest import Overrides, ingest_text
+from statements.models import Resolution, Statement
+from statements.search import (
+    HaystackSearch,
+    Highlighter,
+    SearchRequest,
+    WhooshSearch,
+    parse_query,
+    search_engine,
+)
+
+SEARCH = "/search/"
+
+
+def found(response):
+    """The statements on a results page, as their sources, in order."""
+    assert response.status_code == 200, response.content[:500]
+    return [result.statement.source for result in response.context["page"].object_list]
+
+
+def total(response):
+    return response.context["page"].paginator.count
+
+
+def facet(response, name):
+    groups = {group.name: group for group in response.context["facets"]}
+    return {value.label: value.count for value in groups[name].values} if name in groups else {}
+
+
+def add_statement(source, text, **fields):
+    outcome = ingest_text(source, text, Overrides(fields=fields) if fields else None)
+    assert outcome.status == "created", outcome.error
+    return Statement.objects.get(pk=outcome.statement_id)
+
+
+@pytest.fixture
+def add(django_capture_on_commit_callbacks):
+    """Ingest a statement and index it, as an import followed by its commit would."""
+
+    def add(source, text, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return add_statement(source, text, **fields)
+
+    return add
+
+
+SEED_2341 = "000_d635279429bd5661.txt"
+SEED_PEACEKEEPING = "003_eb8af5c9cd36db3e.txt"
+SEED_NUCLEAR = "004_1fa95fe287062c6d.txt"
+
+
+# --- resolution numbers and document symbols
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["2341", "resolution 2341", "res. 2341", "S/RES/2341", "S/RES/2341 (2017)", "S/RES/2341(2017)", "s/res/2341"],
+)
+def test_every_way_of_writing_a_resolution_finds_the_statements_citing_it(client, seeded, query):
+    response = client.get(SEARCH, {"q": query})
+    assert found(response) == [SEED_2341]
+    resolution = Resolution.objects.get(body="SC", number=2341)
+    assert f'href="{resolution.get_absolute_url()}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["S/PV.7750", "S/2015/446", "s/pv.7750"])
+def test_a_document_symbol_finds_the_statement_citing_it(client, seeded, query):
+    assert found(client.get(SEARCH, {"q": query})) == [SEED_PEACEKEEPING]
+
+
+def test_resolution_search_does_not_match_a_document_symbol_holding_the_same_number(client, seeded, add):
+    add("letter.txt", "Mr. Smith (South Africa): We have read the letter in document S/2017/2341 with care.")
+    assert found(client.get(SEARCH, {"q": "resolution 2341"})) == [SEED_2341]
+    assert found(client.get(SEARCH, {"q": "S/2017/2341"})) == ["letter.txt"]
+
+
+@pytest.mark.parametrize("query", ["A/RES/60/288", "resolution 60/288", "60/288"])
+def test_general_assembly_resolutions_are_kept_apart_from_the_security_councils(client, seeded, add, query):
+    add("ga.txt", "Mr. Smith (South Africa): The Strategy in A/RES/60/288 guides us; so does resolution 288.")
+    assert parse_query(query).values("resolution") == ["ga-60-288"]
+    assert found(client.get(SEARCH, {"q": query})) == ["ga.txt"]
+
+
+def test_a_resolution_nobody_cites_says_so_and_offers_a_text_search(client, seeded):
+    response = client.get(SEARCH, {"q": "999"})
+    assert found(response) == []
+    page = response.content.decode()
+    assert "No statement in the archive cites Security Council resolution 999" in page
+    assert "?q=%22999%22" in page
+
+
+def test_resolution_and_words_together_narrow_each_other(client, seeded):
+    assert found(client.get(SEARCH, {"q": "resolution 2295 asymmetric"})) == [SEED_PEACEKEEPING]
+    assert found(client.get(SEARCH, {"q": "resolution 2295 aviation"})) == []
+
+
+# --- full text
+
+
+def test_words_are_stemmed_and_all_required(client, seeded):
+    assert set(found(client.get(SEARCH, {"q": "protecting infrastructures"}))) == {SEED_2341}
+    assert set(found(client.get(SEARCH, {"q": "Japan"}))) == {SEED_2341, SEED_PEACEKEEPING, SEED_NUCLEAR}
+    assert found(client.get(SEARCH, {"q": "Japan aviation"})) == [SEED_2341]
+
+
+def test_a_phrase_in_quotes_must_appear_in_that_order(client, seeded):
+    assert found(client.get(SEARCH, {"q": '"critical infrastructure"'})) == [SEED_2341]
+    assert found(client.get(SEARCH, {"q": '"infrastructure critical"'})) == []
+
+
+def test_a_minus_leaves_out_statements_with_that_word(client, seeded):
+    assert SEED_NUCLEAR in found(client.get(SEARCH, {"q": "terrorism"}))
+    assert SEED_NUCLEAR not in found(client.get(SEARCH, {"q": "terrorism -nuclear"}))
+    without = found(client.get(SEARCH, {"q": "-nuclear"}))
+    assert without and SEED_NUCLEAR not in without
+
+
+def test_query_syntax_characters_are_just_text(client, seeded):
+    for query in ["*a*", "japan OR x:y", "(japan", "japan~2", "[a TO z]", "title:japan", 'unclosed "quote']:
+        assert client.get(SEARCH, {"q": query}).status_code == 200
+
+
+def test_a_misspelt_search_suggests_the_word_in_the_archive(client, seeded):
+    response = client.get(SEARCH, {"q": "infrastucture"})
+    assert found(response) == []
+    assert response.context["suggestion"] == "infrastructure"
+    assert "Did you mean" in response.content.decode()
+    assert found(client.get(SEARCH, {"q": response.context["suggestion"]})) == [SEED_2341]
+
+
+def test_an_empty_search_lists_every_statement_newest_first_with_facets(client, seeded):
+    response = client.get(SEARCH)
+    assert found(response) == [SEED_NUCLEAR, SEED_2341, SEED_PEACEKEEPING]  # the undated one last
+    assert facet(response, "country") == {"Japan": 3}
+
+
+# --- facets
+
+
+def test_facet_counts_are_of_whole_names_not_words(client, seeded, add):
+    add("za.txt", "Mr. Smith (South Africa): Peace in the region of the Great Lakes matters to us.")
+    add("sl.txt", "Ms. Jones (Sierra Leone): Peace in West Africa matters to us all.")
+    response = client.get(SEARCH, {"q": "peace"})
+    assert facet(response, "country") == {"Japan": 2, "South Africa": 1, "Sierra Leone": 1}
+    assert "Smith" in facet(response, "speaker")
+    assert all(re.fullmatch(r"S/RES/\d+( \(\d{4}\))?", label) for label in facet(response, "resolution"))
+
+
+def test_facets_combine_and_two_resolutions_mean_citing_both(client, seeded):
+    response = client.get(SEARCH, {"resolution": ["sc-2341", "sc-2322"]})
+    assert found(response) == [SEED_2341]
+    assert found(client.get(SEARCH, {"resolution": ["sc-2341", "sc-2295"]})) == []
+    assert found(client.get(SEARCH, {"country": "japan", "resolution": "sc-2295"})) == [SEED_PEACEKEEPING]
+
+
+def test_two_speakers_selected_mean_either_and_the_other_speakers_stay_countable(client, seeded):
+    speakers = dict(Statement.objects.values_list("source", "speaker_id"))
+    chosen = {speakers[SEED_2341], speakers[SEED_NUCLEAR]}
+    assert len(chosen) == 2
+    response = client.get(SEARCH, {"speaker": sorted(chosen)})
+    assert set(found(response)) == {source for source, speaker in speakers.items() if speaker in chosen}
+    assert len(facet(response, "speaker")) == len(set(speakers.values()))
+    assert total(client.get(SEARCH, {"speaker": sorted(chosen), "q": "nuclear"})) >= 1
+
+
+def test_each_selection_shows_as_a_chip_whose_link_removes_it(client, seeded):
+    response = client.get(SEARCH, {"q": "japan", "country": "japan", "resolution": "sc-2341"})
+    assert found(response) == [SEED_2341]
+    chips = {label: url for _title, label, url in response.context["chips"]}
+    assert set(chips) == {"Japan", "S/RES/2341"}
+    widened = client.get(SEARCH + chips["S/RES/2341"])
+    assert set(found(widened)) == {SEED_2341, SEED_PEACEKEEPING, SEED_NUCLEAR}
+    assert [label for _t, label, _u in widened.context["chips"]] == ["Japan"]
+
+
+def test_haystack_style_selected_facets_work_and_only_for_known_fields(client, seeded):
+    assert found(client.get(SEARCH, {"selected_facets": "resolution:sc-2341"})) == [SEED_2341]
+    assert client.get(SEARCH, {"selected_facets": "*a* OR country:x"}).status_code == 400
+    assert client.get(SEARCH, {"selected_facets": "country:*a* OR x"}).status_code == 400
+
+
+def test_a_date_range_narrows_the_results(client, seeded):
+    assert found(client.get(SEARCH, {"date_from": "2017-03-01"})) == [SEED_NUCLEAR]
+    assert found(client.get(SEARCH, {"date_to": "2017-02-13"})) == [SEED_2341]
+    assert found(client.get(SEARCH, {"date_from": "2017-02-13", "date_to": "2017-06-01"})) == [SEED_NUCLEAR, SEED_2341]
+    assert found(client.get(SEARCH, {"date_from": "2018-01-01"})) == []
+
+
+def test_sorting_by_newest_and_oldest(client, seeded):
+    assert found(client.get(SEARCH, {"q": "japan", "sort": "newest"})) == [SEED_NUCLEAR, SEED_2341, SEED_PEACEKEEPING]
+    assert found(client.get(SEARCH, {"q": "japan", "sort": "oldest"})) == [SEED_2341, SEED_NUCLEAR, SEED_PEACEKEEPING]
+
+
+def test_results_come_in_pages_with_the_total_and_a_page_past_the_end_is_404(client, seeded, add):
+    for n in range(25):
+        add(f"extra-{n:02}.txt", f"Mr. Extra{n} (Chile): Chile supports multilateral diplomacy, item {n}.",
+            date=dt.date(2019, 1, 1) + dt.timedelta(days=n))
+    first = client.get(SEARCH, {"q": "multilateral"})
+    assert total(first) == 25 and len(found(first)) == 20
+    assert "1–20 of 25" in first.content.decode()
+    second = client.get(SEARCH, {"q": "multilateral", "page": "2"})
+    assert len(found(second)) == 5
+    assert set(found(first)).isdisjoint(found(second))
+    assert client.get(SEARCH, {"q": "multilateral", "page": "3"}).status_code == 404
+
+
+# --- snippets
+
+
+def test_snippets_mark_the_matched_words(client, seeded):
+    response = client.get(SEARCH, {"q": "critical infrastructure"})
+    html = str(response.context["page"].object_list[0].snippet.html)
+    assert "<mark>critical</mark> <mark>infrastructure</mark>" in html
+
+
+def test_html_in_a_statement_is_shown_as_text_in_the_snippet(client, seeded, add):
+    add("xss.txt", 'Mr. Smith (South Africa): We reject <script>alert(1)</script> and <img src=x onerror=alert(1)> and <img src=x onerror=alert(2)')
+    response = client.get(SEARCH, {"q": "alert reject"})
+    page = response.content.decode()
+    assert found(response) == ["xss.txt"]
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=<mark>alert</mark>(2)" in page
+
+
+def test_a_resolution_search_marks_the_number_but_not_a_symbol_holding_it():
+    snippet = Highlighter(parse_query("resolution 2341")).snippet("See S/2017/2341 and resolution 2341 (2017).")
+    assert str(snippet.html) == "See S/2017/2341 and resolution <mark>2341</mark> (2017)."
+
+
+def test_highlighting_a_megabyte_statement_takes_well_under_a_second():
+    text = ("e a peace " * 10 + "\n\n") * 10_000 + "<img src=x onerror=alert(1)" * 1000
+    started = time.perf_counter()
+    snippet = Highlighter(parse_query("e a peace")).snippet(text)
+    assert time.perf_counter() - started < 0.3
+    assert "<mark>peace</mark>" in snippet.html
+
+
+words = st.sampled_from(["peace", "Peace", "security", "<script>", "&amp;", "'", '"', "2341", "S/RES/2341", "\n\n", " ", "é"])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.one_of(words, st.text(max_size=8)), max_size=120).map("".join),
+       query=st.sampled_from(["peace", "security peace", '"peace security"', "2341", "S/RES/2341", "", "-peace x"]))
+def test_a_snippet_without_its_marks_is_the_escaped_source_text(text, query):
+    snippet = Highlighter(parse_query(query)).snippet(text)
+    unmarked = re.sub(r"</?mark>", "", str(snippet.html))
+    assert unmarked == escape(text[snippet.start : snippet.end])
+    assert 0 <= snippet.start <= snippet.end <= len(text)
+
+
+# --- bad parameters
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 501},
+        {"q": " ".join(["word"] * 31)},
+        {"q": "peace\x00"},
+        {"page": "0"}, {"page": "-1"}, {"page": "abc"}, {"page": str(10**30)}, {"page": "1.5"},
+        {"sort": "random"},
+        {"date_from": "2017-13-45"}, {"date_from": "yesterday"}, {"date_to": "0001-01-01"},
+        {"date_from": "2018-01-01", "date_to": "2017-01-01"},
+        {"country": "*a* OR country:x"}, {"speaker": "abc"}, {"year": "17"}, {"resolution": "2341"},
+        {"resolution": [f"sc-{n}" for n in range(1, 12)]},
+        {"selected_facets": "colour:red"},
+    ],
+)
+def test_bad_parameters_get_a_clear_400_never_a_500(client, seeded, params):
+    started = time.perf_counter()
+    response = client.get(SEARCH, params)
+    assert response.status_code == 400
+    assert "could not be run" in response.content.decode()
+    assert time.perf_counter() - started < 1
+
+
+def test_thousands_of_words_are_refused_quickly(client, seeded):
+    response = client.get(SEARCH, {"q": " ".join(["peace"] * 3000)[:499]})
+    assert response.status_code == 400
+
+
+def test_a_search_sees_statements_imported_after_the_previous_search(client, seeded, add):
+    assert found(client.get(SEARCH, {"q": "zanzibar"})) == []
+    add("late.txt", "Mr. Smith (South Africa): Zanzibar is an example of an island that matters to us.")
+    assert found(client.get(SEARCH, {"q": "zanzibar"})) == ["late.txt"]
+
+
+def test_a_damaged_index_answers_503_not_500(client, seeded, settings, tmp_path):
+    (tmp_path / "_MAIN_1.toc").write_bytes(b"not an index")
+    engine = WhooshSearch(str(tmp_path))
+    from statements import search
+
+    search._engines[str(tmp_path)] = engine
+    settings.HAYSTACK_CONNECTIONS = {"default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(tmp_path)}}
+    assert client.get(SEARCH, {"q": "peace"}).status_code == 503
+
+
+# --- the haystack path used with Elasticsearch or Solr
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [("S/RES/2341", {SEED_2341}), ("S/PV.7750", {SEED_PEACEKEEPING}), ("aviation", {SEED_2341}), ("", None)],
+)
+def test_the_haystack_path_builds_and_runs_the_same_queries(seeded, query, expected):
+    request = SearchRequest(parse_query(query), sort="newest" if not query else "relevance")
+    outcome = HaystackSearch().run(request)
+    sources = set(Statement.objects.filter(pk__in=outcome.pks).values_list("source", flat=True))
+    assert sources == (expected or {SEED_2341, SEED_PEACEKEEPING, SEED_NUCLEAR})
+    assert set(outcome.facets) == {"speaker", "country", "forum", "year", "resolution"}
+
+
+def test_whoosh_is_searched_directly_only_when_haystack_uses_whoosh(settings):
+    assert isinstance(search_engine(), WhooshSearch)
+    settings.HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"}}
+    assert isinstance(search_engine(), HaystackSearch)
