@@ -150,6 +150,17 @@ class ResolutionQuerySet(models.QuerySet):
     def with_citation_counts(self):
         return self.annotate(citation_count=Count("citations", distinct=True))
 
+    def cited(self):
+        return self.filter(models.Exists(Citation.objects.filter(resolution=models.OuterRef("pk"))))
+
+    def most_cited(self):
+        """Cited resolutions, most cited first. Filter on citations before it to count only those."""
+        return (
+            self.with_citation_counts()
+            .filter(citation_count__gt=0)
+            .order_by("-citation_count", "body", "session", "number")
+        )
+
 
 class Resolution(models.Model):
     """A Security Council or General Assembly resolution. Its symbol is derived from body and number."""

@@ -1,0 +1,117 @@
+"""Statement text as HTML: every character escaped, citations linked where they stand.
+
+Statements are untrusted text (an imported file may hold `<script>`), so nothing here marks
+raw text safe: spans are found in the raw text, then each piece is escaped on its own and
+only the links around cited numbers are markup we write.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+# A number stands alone: not part of S/2017/2341, 2341/2017, 12341 or 2341.5.
+BEFORE = r"(?<![\w/.])"
+AFTER = r"(?![\w/]|\.\d)"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    url: str
+    title: str
+
+
+def resolution_pattern(resolution):
+    """How a resolution's number appears in prose: 2341, S/RES/2341, 46/182, A/RES/46/182."""
+    if resolution.body == resolution.Body.GENERAL_ASSEMBLY:
+        return re.compile(rf"{BEFORE}(?:A/RES/)?{resolution.session}/{resolution.number}{AFTER}")
+    return re.compile(rf"{BEFORE}(?:S/RES/)?{resolution.number}{AFTER}")
+
+
+def symbol_pattern(symbol):
+    """A normalised symbol (S/PV.8699 (Resumption 1)) as the text may write it: any case and spacing."""
+    parts = [r"\s*" if char == " " else r"\s*\(" if char == "(" else re.escape(char) for char in symbol]
+    return re.compile(r"(?<![\w/])" + "".join(parts) + r"(?![\w/])", re.IGNORECASE)
+
+
+def _span_in(paragraph, sentence, pattern, url, title):
+    """The first match inside the citing sentence, or in the paragraph if the sentence is not found."""
+    offset = paragraph.find(sentence) if sentence else -1
+    window = paragraph[offset : offset + len(sentence)] if offset >= 0 else paragraph
+    match = pattern.search(window)
+    if not match:
+        return None
+    base = max(offset, 0)
+    return Span(base + match.start(), base + match.end(), url, title)
+
+
+def render_with_links(text, spans, css_class="cite"):
+    """Escape `text`, wrapping each non-overlapping span in a link."""
+    parts, position = [], 0
+    for span in sorted(spans, key=lambda span: span.start):
+        if span.start < position:
+            continue
+        parts.append(escape(text[position : span.start]))
+        parts.append(
+            format_html(
+                '<a class="{}" href="{}" title="{}">{}</a>', css_class, span.url, span.title, text[span.start : span.end]
+            )
+        )
+        position = span.end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # every piece above is escaped or built by format_html
+
+
+def symbol_url(symbol, meeting_urls):
+    """A cited document's page here when it is a meeting we hold, else a search for statements citing it."""
+    return meeting_urls.get(symbol) or "/search/?" + urlencode({"q": symbol})
+
+
+def linked_paragraphs(statement, citations, references, meeting_urls):
+    """The statement's paragraphs as [(number, html)], citations linked inside the text.
+
+    A citation records the paragraph and the first sentence that cites the resolution; the
+    link goes on the number inside that sentence.
+    """
+    paragraphs = statement.paragraphs
+    spans = {index: [] for index in range(len(paragraphs))}
+    for citation in citations:
+        resolution = citation.resolution
+        if citation.paragraph in spans:
+            span = _span_in(
+                paragraphs[citation.paragraph],
+                citation.sentence,
+                resolution_pattern(resolution),
+                resolution.get_absolute_url(),
+                f"Resolution {resolution.short_label}: every statement citing it",
+            )
+            spans[citation.paragraph].append(span)
+    for reference in references:
+        if reference.paragraph in spans:
+            span = _span_in(
+                paragraphs[reference.paragraph],
+                reference.sentence,
+                symbol_pattern(reference.symbol),
+                symbol_url(reference.symbol, meeting_urls),
+                f"{reference.symbol}: statements citing it",
+            )
+            spans[reference.paragraph].append(span)
+    return [
+        (index + 1, render_with_links(paragraph, [span for span in spans[index] if span]))
+        for index, paragraph in enumerate(paragraphs)
+    ]
+
+
+def marked_sentence(citation):
+    """The sentence that cites a resolution, escaped, with the number in <mark>."""
+    sentence = citation.sentence
+    match = resolution_pattern(citation.resolution).search(sentence)
+    if not match:
+        return escape(sentence)
+    return format_html(
+        "{}<mark>{}</mark>{}", sentence[: match.start()], match.group(), sentence[match.end() :]
+    )
