@@ -7,7 +7,6 @@ app_name = "statements"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search.search_view, name="search"),
-    path("search/", search.search_view, name="search"),
     path("statements/", views.statement_list, name="statement-list"),
     path("statements/<int:pk>/", views.statement_detail, name="statement-detail-short"),
     path("statements/<int:pk>/<str:slug>/", views.statement_detail, name="statement-detail"),
