@@ -1,15 +1,22 @@
 """Parsing statements: text in, frozen dataclasses out. Imports nothing from Django.
 
-    parse_statement(text) -> ParsedStatement
-    parse_file(data: bytes) -> ParsedStatement     (decodes first; raises ParseError)
+    parse_statement(text, context=None) -> ParsedStatement
+    parse_file(data: bytes, context=None) -> ParsedStatement     (decodes first; raises ParseError)
+
+A `SourceContext` carries what the caller knows about where a text comes from (a manifest
+row's meeting symbol and topic, the year of a General Debate); the parser uses it to read
+the text, never to fill in metadata the text does not give.
 """
 
 import hashlib
+import itertools
+import re
 from dataclasses import dataclass, field
 import datetime as dt
 
 from .citations import GA, SC, ResolutionRef, SymbolRef, find_citations
 from .header import BOLD, END_MARK, ParsedSpeaker, parse_header
+from .furniture import strip_furniture
 from .text import ParseError, decode_text, normalise_lines, reflow
 
 __all__ = [
@@ -17,6 +24,7 @@ __all__ = [
     "ParsedSpeaker",
     "ParsedStatement",
     "ResolutionRef",
+    "SourceContext",
     "SymbolRef",
     "content_hash",
     "parse_file",
@@ -24,6 +32,19 @@ __all__ = [
 ]
 
 MIN_BODY_LETTERS = 20
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """What is known about a text's source that helps read it.
+
+    `running_heads`: the record symbol and agenda topic printed in its page headers, removed
+    where they leaked into the text. `year`: the year it was made, which bounds the Security
+    Council resolutions it can cite (the date the text gives, if any, wins).
+    """
+
+    running_heads: tuple[str, ...] = ()
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,26 +103,40 @@ class ParsedStatement:
         }
 
 
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def _has_letters(paragraphs, wanted):
+    found = 0
+    for paragraph in paragraphs:
+        found += sum(1 for _ in itertools.islice(LETTER.finditer(paragraph), wanted - found))
+        if found >= wanted:
+            return True
+    return False
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse_file(data: bytes) -> ParsedStatement:
+def parse_file(data: bytes, context: SourceContext | None = None) -> ParsedStatement:
     """Decode a file's bytes and parse them; ParseError says why a file is not a statement."""
-    return parse_statement(decode_text(data))
+    return parse_statement(decode_text(data), context)
 
 
-def parse_statement(text: str) -> ParsedStatement:
+def parse_statement(text: str, context: SourceContext | None = None) -> ParsedStatement:
     """Read a statement's header into metadata and its body into clean paragraphs and citations."""
-    lines = normalise_lines(text)
+    context = context or SourceContext()
+    lines = strip_furniture(normalise_lines(text), context.running_heads)
     header = parse_header(lines)
     body_lines = [BOLD.sub("", line).strip() for line in header.body_lines]
     paragraphs = reflow(body_lines)
     while paragraphs and END_MARK.match(paragraphs[-1]):
         paragraphs.pop()
-    if sum(ch.isalpha() for ch in "".join(paragraphs)) < MIN_BODY_LETTERS:
+    if not _has_letters(paragraphs, MIN_BODY_LETTERS):
         raise ParseError("no statement text found (fewer than 20 letters after the header)")
-    resolutions, symbols = find_citations(paragraphs)
+    year = header.date.year if header.date else context.year
+    resolutions, symbols = find_citations(paragraphs, year)
     return ParsedStatement(
         paragraphs=tuple(paragraphs),
         speaker=header.speaker,

@@ -13,6 +13,45 @@ from .text import split_sentences
 SC, GA = "SC", "GA"
 LATEST_PLAUSIBLE_SC_NUMBER = 3500
 
+# The last Security Council resolution adopted in each year (1946-2014 from the registry of
+# resolutions 1-2215; later years from the UN's lists, rounded up). A statement cannot cite a
+# resolution adopted after it was made: in a 1970 General Debate, "resolution 2625" is the
+# Assembly's declaration, not a Council resolution (the Council was then at 291).
+LAST_SC_RESOLUTION_OF_YEAR = {
+    1946: 15, 1947: 37, 1948: 66, 1949: 78, 1950: 89, 1951: 96, 1952: 98, 1953: 103, 1954: 105,
+    1955: 110, 1956: 121, 1957: 126, 1958: 131, 1959: 132, 1960: 160, 1961: 170, 1962: 177,
+    1963: 185, 1964: 199, 1965: 219, 1966: 232, 1967: 244, 1968: 262, 1969: 275, 1970: 291,
+    1971: 307, 1972: 324, 1973: 344, 1974: 366, 1975: 384, 1976: 402, 1977: 422, 1978: 443,
+    1979: 461, 1980: 484, 1981: 499, 1982: 528, 1983: 545, 1984: 559, 1985: 580, 1986: 593,
+    1987: 606, 1988: 626, 1989: 646, 1990: 683, 1991: 725, 1992: 799, 1993: 892, 1994: 969,
+    1995: 1035, 1996: 1092, 1997: 1146, 1998: 1219, 1999: 1284, 2000: 1334, 2001: 1386,
+    2002: 1454, 2003: 1521, 2004: 1580, 2005: 1651, 2006: 1738, 2007: 1794, 2008: 1859,
+    2009: 1907, 2010: 1966, 2011: 2032, 2012: 2085, 2013: 2132, 2014: 2195, 2015: 2260,
+    2016: 2340, 2017: 2400, 2018: 2455, 2019: 2505, 2020: 2565, 2021: 2620, 2022: 2675,
+    2023: 2725, 2024: 2770,
+}
+
+
+def last_plausible_sc_number(year: int | None) -> int:
+    """The highest Security Council resolution number a statement of that year can cite."""
+    if year is None:
+        return LATEST_PLAUSIBLE_SC_NUMBER
+    latest = _LATEST_YEAR_KNOWN
+    if year > latest:
+        return LAST_SC_RESOLUTION_OF_YEAR[latest] + 70 * (year - latest)
+    return LAST_SC_RESOLUTION_OF_YEAR.get(year, LAST_SC_RESOLUTION_OF_YEAR[min(LAST_SC_RESOLUTION_OF_YEAR)])
+
+
+_LATEST_YEAR_KNOWN = max(LAST_SC_RESOLUTION_OF_YEAR)
+
+
+def first_year_of_sc_number(number: int) -> int | None:
+    """The year Security Council resolution `number` was adopted, as far as the table knows."""
+    for year, last in LAST_SC_RESOLUTION_OF_YEAR.items():
+        if number <= last:
+            return year
+    return None
+
 
 @dataclass(frozen=True)
 class ResolutionRef:
@@ -49,12 +88,18 @@ GA_SYMBOL = re.compile(r"\bA/RES/(?P<session>\d{1,2})/(?P<number>\d{1,4})\b")
 
 # "resolution 2341", "resolutions 2139 (2014), 2165 (2014) and 2504 (2020)", "res. 2341",
 # "resolution No. 598"; the list continues through commas, "and", "or", "as well as".
-LIST_ITEM = r"(?:\d{1,4}/\d{1,4}|\d{1,4})(?:\s*\((?:[^()]{1,12})\))?"
+NOT_A_NUMBER_AFTER = r"(?!\s*(?:%|per\s*cent|percent|million|billion|years?|months?|days?|weeks?|times|members|countries|States)\b)"
+LIST_ITEM = r"(?:\d{1,4}/\d{1,4}(?!\d)|\d{1,4}(?![\d/]))(?:\s+[A-D](?=\s*\())?(?:\s*\((?:[^()]{1,12})\))?" + NOT_A_NUMBER_AFTER
 KEYWORD_LIST = re.compile(
     r"\b(?P<keyword>[Rr]esolutions?|[Rr]es\.)\s+(?:[Nn]os?\.\s*)?"
     r"(?P<items>" + LIST_ITEM + r"(?:\s*(?:,|;|\band\b|\bor\b|,\s*and\b|\bas well as\b)\s*" + LIST_ITEM + r")*)"
 )
-ITEM = re.compile(r"(?P<number>\d{1,4})(?:/(?P<ga_number>\d{1,4}))?(?:\s*\((?P<paren>[^()]{1,12})\))?")
+ITEM = re.compile(
+    r"(?P<number>\d{1,4})(?:/(?P<ga_number>\d{1,4}))?(?:\s+(?P<letter>[A-D])(?=\s*\())?(?:\s*\((?P<paren>[^()]{1,12})\))?"
+)
+SECURITY_COUNCIL_IN = re.compile(r"\bSecurity\s+Council\b|\bCouncil\b")
+ASSEMBLY_IN = re.compile(r"\bAssembly\b")
+SMALLEST_UNQUALIFIED_SC_NUMBER = 100
 
 # "two Security Council resolutions on counter-terrorism: 2309 on aviation security and 2322 on ..."
 COLON_LIST = re.compile(r"\b[Rr]esolutions\b[^.:;]{0,80}:\s*(?P<rest>[^.;]*)")
@@ -77,13 +122,21 @@ DOCUMENT_SYMBOL = re.compile(
 )
 
 
-def find_citations(paragraphs) -> tuple[tuple[ResolutionRef, ...], tuple[SymbolRef, ...]]:
-    """All resolutions and document symbols cited, each once, with the first sentence citing it."""
+def find_citations(paragraphs, year: int | None = None) -> tuple[tuple[ResolutionRef, ...], tuple[SymbolRef, ...]]:
+    """All resolutions and document symbols cited, each once, with the first sentence citing it.
+
+    `year` is the statement's year when known: Security Council numbers it could not yet
+    have cited are not taken for Council resolutions.
+    """
     resolutions: dict[tuple, ResolutionRef] = {}
     symbols: dict[str, SymbolRef] = {}
     for index, paragraph in enumerate(paragraphs):
+        if not _MAY_CITE.search(paragraph):
+            continue
         for _, sentence in split_sentences(paragraph):
-            for ref in resolutions_in(sentence, index):
+            if not _MAY_CITE.search(sentence):
+                continue
+            for ref in resolutions_in(sentence, index, year):
                 resolutions.setdefault(ref.key, ref)
             for match in DOCUMENT_SYMBOL.finditer(sentence):
                 symbol = normalise_symbol(match.group("symbol"))
@@ -93,15 +146,24 @@ def find_citations(paragraphs) -> tuple[tuple[ResolutionRef, ...], tuple[SymbolR
     return tuple(resolutions.values()), tuple(symbols.values())
 
 
+# Most paragraphs cite nothing; this quick test spares them the sentence splitting.
+_MAY_CITE = re.compile(r"[Rr]esolution|[Rr]es\.|[AS]/")
+
+
 def normalise_symbol(symbol: str) -> str:
     symbol = re.sub(r"\s+", " ", symbol.strip().upper())
     symbol = symbol.replace("RESUMPTION", "Resumption").replace("PART", "Part")
     return re.sub(r"\s*\(", " (", symbol)
 
 
-def resolutions_in(sentence: str, paragraph: int = 0):
+def resolutions_in(sentence: str, paragraph: int = 0, year: int | None = None):
     """Yield the resolutions one sentence cites."""
-    return (ref for ref in _candidates(sentence, paragraph) if ref is not None)
+    latest = last_plausible_sc_number(year)
+    return (
+        ref
+        for ref in _candidates(sentence, paragraph)
+        if ref is not None and (ref.body == GA or ref.number <= latest)
+    )
 
 
 def _candidates(sentence, paragraph):
@@ -115,8 +177,16 @@ def _candidates(sentence, paragraph):
             continue
         by_assembly = bool(ASSEMBLY_BEFORE.search(before))
         not_security_council = bool(NOT_SC_BEFORE.search(before))
-        for item in ITEM.finditer(match.group("items")):
-            yield from _keyword_item(item, by_assembly, not_security_council, sentence, paragraph)
+        # A sentence about the Assembly that never names the Council: an unqualified number
+        # may be either body's ("resolution 1514"), so it is left out.
+        ambiguous = bool(ASSEMBLY_IN.search(sentence)) and not SECURITY_COUNCIL_IN.search(sentence)
+        council_named = bool(SECURITY_COUNCIL_IN.search(sentence))
+        items = list(ITEM.finditer(match.group("items")))
+        some_have_years = any(item.group("paren") for item in items)
+        for item in items:
+            if some_have_years and not item.group("paren") and not item.group("ga_number"):
+                continue  # "resolution 2532 (2020), 190 of whose ...": a list gives every year or none
+            yield from _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph)
     for match in COLON_LIST.finditer(sentence):
         if NOT_SC_BEFORE.search(sentence[: match.start()]):
             continue
@@ -124,7 +194,7 @@ def _candidates(sentence, paragraph):
             yield _sc(item.group("number"), item.group("year"), sentence, paragraph)
 
 
-def _keyword_item(item, by_assembly, not_security_council, sentence, paragraph):
+def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph):
     number, ga_number, paren = item.group("number"), item.group("ga_number"), item.group("paren")
     if ga_number:
         # "resolution 46/182": only the General Assembly numbers its resolutions by session,
@@ -132,13 +202,17 @@ def _keyword_item(item, by_assembly, not_security_council, sentence, paragraph):
         if by_assembly and int(number) >= 1 and int(ga_number) >= 1:
             yield ResolutionRef(GA, int(ga_number), int(number), None, sentence, paragraph)
         return
-    if by_assembly or not_security_council:
-        return  # an old General Assembly resolution ("1514 (XV)") or another body's
+    if by_assembly or not_security_council or item.group("letter"):
+        return  # an old General Assembly resolution ("1514 (XV)", "377 A (V)") or another body's
     year = None
     if paren:
         if not re.fullmatch(r"\s*(1[94]\d\d|20\d\d)\s*", paren):
             return  # "181 (II)": a General Assembly session in Roman numerals
         year = paren.strip()
+    elif ambiguous:
+        return
+    elif int(number) < SMALLEST_UNQUALIFIED_SC_NUMBER and not council_named:
+        return  # "resolution 5" is more often another body's than the Council's of 1946
     yield _sc(number, year, sentence, paragraph)
 
 

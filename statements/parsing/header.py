@@ -51,12 +51,21 @@ HONORIFIC = (
 HONORIFICS = re.compile(r"^(?P<honorific>" + HONORIFIC + r"(?:\s+" + HONORIFIC + r")*)\s+(?=\S)")
 
 # Mr. Bessho (Japan): / Mr. Nebenzia (Russian Federation) (spoke in Russian): / The President (spoke in French):
+# and, for guests who speak for no delegation, Mr. Chambas: / Ms. DiCarlo (spoke in French):
+VERBATIM_HONORIFIC = (
+    r"(?P<honorific>Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Sheikh|Shaikh|Prince|Princess|Archbishop|Cardinal|"
+    r"Monsignor|Msgr\.|Lord|Baroness|Dr\.)"
+)
+NAME_WORD = r"(?:[A-Z][\w'’.-]*|de|da|del|della|dos|du|van|von|der|den|al|el|bin|ibn|la|le|y)"
+LANGUAGE = r"(?:\s*\((?:spoke\s+in|interpretation\s+from)\s+(?P<language>[A-Z][a-z]+)[^()]*\))?"
 VERBATIM_OPENING = re.compile(
-    r"^(?:(?P<honorific>Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Sheikh|Shaikh|Prince|Princess|Archbishop|Cardinal|"
-    r"Monsignor|Msgr\.|Lord|Baroness|Dr\.)\s+(?P<name>[^():\n]{1,60}?)\s*"
-    r"\((?P<country>[^()\n]{2,80}?(?:\s*\([^()\n]{1,40}\))?)\)"
-    r"|(?P<role>The\s+(?:President|Secretary-General|Deputy\s+Secretary-General|Chair|Chairman|Chairperson|Acting\s+President)))"
-    r"(?:\s*\((?:spoke\s+in|interpretation\s+from)\s+(?P<language>[A-Z][a-z]+)[^()]*\))?\s*:\s*"
+    r"^(?:" + VERBATIM_HONORIFIC + r"\s+(?P<name>[^():\n]{1,60}?)\s*"
+    r"\((?!spoke\s|interpretation\s)(?P<country>[^()\n]{2,80}?(?:\s*\([^()\n]{1,40}\))?)\)"
+    r"|" + VERBATIM_HONORIFIC.replace("?P<honorific>", "?P<guest_honorific>")
+    + r"\s+(?P<guest>(?!President\b|Chair)" + NAME_WORD + r"(?:\s+" + NAME_WORD + r"){0,5})(?=\s*(?:\(|:))"
+    r"|(?P<role>The\s+(?:President|Secretary-General|Deputy\s+Secretary-General|Chair|Chairman|Chairperson|"
+    r"Acting\s+President|Vice-President)))"
+    + LANGUAGE + r"\s*:\s*"
 )
 
 MONTHS = {
@@ -148,6 +157,8 @@ def _verbatim_header(opening, lines, first):
     rest = lines[first][opening.end():]
     if opening.group("role"):
         speaker = ParsedSpeaker(name=None, role=opening.group("role").split(None, 1)[1])
+    elif opening.group("guest"):
+        speaker = ParsedSpeaker(name=tidy_name(opening.group("guest")), honorific=opening.group("guest_honorific"))
     else:
         country_text = opening.group("country")
         speaker = ParsedSpeaker(
