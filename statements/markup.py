@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -68,7 +69,7 @@ def render_with_links(text, spans, css_class="cite"):
 
 def symbol_url(symbol, meeting_urls):
     """A cited document's page here when it is a meeting we hold, else a search for statements citing it."""
-    return meeting_urls.get(symbol) or "/search/?" + urlencode({"q": symbol})
+    return meeting_urls.get(symbol) or reverse("statements:search") + "?" + urlencode({"q": symbol})
 
 
 def linked_paragraphs(statement, citations, references, meeting_urls):
