@@ -32,6 +32,14 @@ __all__ = [
 ]
 
 MIN_BODY_LETTERS = 20
+# The record's notes between speeches, not the speaker's words.
+RECORD_NOTE = re.compile(
+    r"^(?:\((?:spoke\s+in|interpretation\s+from|continued\s+in)\s[^()]*\)"
+    r"|\*?\(Continued in next message\)\*?"
+    r"|[^.]{0,120}\btook the Chair\."
+    r"|[-*_=]{3,})$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ def parse_statement(text: str, context: SourceContext | None = None) -> ParsedSt
     header = parse_header(lines)
     body_lines = [BOLD.sub("", line).strip() for line in header.body_lines]
     paragraphs = reflow(body_lines)
+    paragraphs = [paragraph for paragraph in paragraphs if not RECORD_NOTE.match(paragraph)]
     while paragraphs and END_MARK.match(paragraphs[-1]):
         paragraphs.pop()
     if not _has_letters(paragraphs, MIN_BODY_LETTERS):

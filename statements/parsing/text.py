@@ -35,6 +35,7 @@ def _decode(data, encoding):
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 SENTENCE_END = re.compile(r"""[.!?:;,"”’')\]]\s*$""")
+STRONG_END = re.compile(r"""[.!?]["”)\]]*$""")
 TERMINAL = re.compile(r"""[.!?:;"”’')\]]$""")
 
 
@@ -85,10 +86,12 @@ def reflow(lines: list[str]) -> list[str]:
 
     paragraphs: list[str] = []
     if is_hard_wrapped(lines):
-        has_blank_separators = len(blocks) > 1
-        width = max(len(line) for block in blocks for line in block)
+        # The printed column's width, robust to the odd overlong line; a short line ending a
+        # sentence ends a paragraph even where blank lines also separate some (page breaks).
+        lengths = sorted(len(line) for block in blocks for line in block)
+        width = lengths[int(0.9 * (len(lengths) - 1))]
         for block in blocks:
-            paragraphs.extend(_split_wrapped_block(block, width, split_short_lines=not has_blank_separators))
+            paragraphs.extend(_split_wrapped_block(block, width, split_short_lines=True))
     else:
         paragraphs = [line for block in blocks for line in block]
     return _join_broken_paragraphs(paragraphs)
@@ -111,7 +114,9 @@ def _split_wrapped_block(block, width, split_short_lines):
 def _join_broken_paragraphs(paragraphs):
     joined: list[str] = []
     for paragraph in paragraphs:
-        if joined and not SENTENCE_END.search(joined[-1]) and paragraph[:1].islower():
+        # A paragraph opening in lower case continues the one before, whatever that ends
+        # with: "in three weeks’" / "time." (a closing quote read as the end of a sentence).
+        if joined and paragraph[:1].islower() and not STRONG_END.search(joined[-1]):
             joined[-1] = join_wrapped([joined[-1], paragraph])
         else:
             joined.append(paragraph)
