@@ -205,4 +205,6 @@ def meeting_list(request):
 def meeting_detail(request, symbol):
     meeting = get_object_or_404(Meeting, symbol=symbol)
     statements = meeting.statements.with_people().order_by(F("position").asc(nulls_last=True), "pk")
-    return render(request, "statements/meeting_detail.html", {"meeting": meeting, "statements": statements})
+    most_cited = Resolution.objects.filter(citations__statement__meeting=meeting).most_cited()[:10]
+    context = {"meeting": meeting, "statements": statements, "most_cited": most_cited}
+    return render(request, "statements/meeting_detail.html", context)
