@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.formats import date_format
 
 from .models import Country, Resolution, Speaker, Statement
 from .search import FACET_FIELDS, SearchRequest, parse_query
@@ -119,8 +120,13 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"]
 
     @property
+    def default_sort(self):
+        """Relevance for words; a resolution or symbol alone matches all its statements alike."""
+        return "relevance" if self.query.has_text else "newest"
+
+    @property
     def sort_order(self):
-        return self.cleaned_data["sort"] or ("relevance" if self.query else "newest")
+        return self.cleaned_data["sort"] or self.default_sort
 
     @property
     def page_number(self):
@@ -151,7 +157,7 @@ class SearchForm(forms.Form):
         for name in ("date_from", "date_to"):
             if dates and data[name]:
                 params.append((name, data[name].isoformat()))
-        if data["sort"] and data["sort"] != ("relevance" if self.query else "newest"):
+        if data["sort"] and data["sort"] != self.default_sort:
             params.append(("sort", data["sort"]))
         if page and page > 1:
             params.append(("page", page))
@@ -224,8 +230,9 @@ def selection_chips(form):
         labels = facet_labels(name, keys)
         chips.extend((FACET_TITLES[name], labels.get(key, key), form.url_removing(name, key)) for key in keys)
     data = form.cleaned_data
-    if data["date_from"] or data["date_to"]:
-        span = f"{data['date_from'] or '…'} to {data['date_to'] or '…'}"
+    start, end = (data[name] and date_format(data[name], "j M Y") for name in ("date_from", "date_to"))
+    if start or end:
+        span = f"{start} – {end}" if start and end else f"from {start}" if start else f"until {end}"
         chips.append(("Date", span, form.url(dates=False)))
     return chips
 

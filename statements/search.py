@@ -197,7 +197,7 @@ class WhooshSearch:
                 if name in narrowing and name not in ALL_SELECTED_REQUIRED:
                     counted = _intersect(matched, (s for key, s in narrowing.items() if key != name))
                 facets[name] = cache.count(name, counted, request.selected.get(name, ()))
-            docnums = self._page(searcher, cache, q, found, request)
+            docnums = self._page(searcher, cache, q, found, request, narrowed=found is not matched)
             pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
             suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
         return SearchOutcome(len(found), pks, facets, suggestion)
@@ -254,12 +254,13 @@ class WhooshSearch:
             sets["date"] = cache.docs_between(request.date_from, request.date_to)
         return sets
 
-    def _page(self, searcher, cache, q, found, request):
+    def _page(self, searcher, cache, q, found, request, narrowed):
         start, end = request.offset, request.offset + request.per_page
         if start >= len(found):
             return []
         if request.sort == "relevance" and q is not None:
-            hits = searcher.search(q, filter=set(found), limit=end)
+            # Unfiltered, Whoosh can skip blocks that cannot reach the top of the page.
+            hits = searcher.search(q, filter=set(found) if narrowed else None, limit=end)
             return [hit.docnum for hit in hits[start:end]]
         order = cache.newest_first if request.sort != "oldest" else cache.oldest_first
         return list(islice((docnum for docnum in order if docnum in found), start, end))
@@ -476,7 +477,8 @@ class Highlighter:
     def snippet(self, text: str, width: int = SNIPPET_CHARS) -> Snippet:
         hits = self._hits(text[:SCAN_CHARS])
         anchor = self._best_anchor(hits, width) if hits else 0
-        start = _word_start(text, max(0, anchor - width // 4)) if anchor else 0
+        start = max(0, min(anchor - width // 4, len(text) - width))
+        start = _word_start(text, start) if start else 0
         end = _word_end(text, min(len(text), start + width))
         window = text[start:end]
         parts, position = [], 0

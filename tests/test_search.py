@@ -116,6 +116,7 @@ def test_words_are_stemmed_and_all_required(client, seeded):
 
 def test_a_phrase_in_quotes_must_appear_in_that_order(client, seeded):
     assert found(client.get(SEARCH, {"q": '"critical infrastructure"'})) == [SEED_2341]
+    assert found(client.get(SEARCH, {"q": '"protection of critical infrastructure"'})) == [SEED_2341]
     assert found(client.get(SEARCH, {"q": '"infrastructure critical"'})) == []
 
 
@@ -190,7 +191,11 @@ def test_haystack_style_selected_facets_work_and_only_for_known_fields(client, s
     assert client.get(SEARCH, {"selected_facets": "country:*a* OR x"}).status_code == 400
 
 
-def test_a_date_range_narrows_the_results(client, seeded):
+def test_a_date_range_narrows_the_results_and_shows_as_a_removable_chip(client, seeded):
+    response = client.get(SEARCH, {"date_from": "2017-03-01"})
+    assert [(title, label) for title, label, _url in response.context["chips"]] == [("Date", "from 1 Mar 2017")]
+    assert total(client.get(SEARCH + response.context["chips"][0][2])) == 3
+
     assert found(client.get(SEARCH, {"date_from": "2017-03-01"})) == [SEED_NUCLEAR]
     assert found(client.get(SEARCH, {"date_to": "2017-02-13"})) == [SEED_2341]
     assert found(client.get(SEARCH, {"date_from": "2017-02-13", "date_to": "2017-06-01"})) == [SEED_NUCLEAR, SEED_2341]
@@ -200,6 +205,12 @@ def test_a_date_range_narrows_the_results(client, seeded):
 def test_sorting_by_newest_and_oldest(client, seeded):
     assert found(client.get(SEARCH, {"q": "japan", "sort": "newest"})) == [SEED_NUCLEAR, SEED_2341, SEED_PEACEKEEPING]
     assert found(client.get(SEARCH, {"q": "japan", "sort": "oldest"})) == [SEED_2341, SEED_NUCLEAR, SEED_PEACEKEEPING]
+
+
+def test_a_resolution_alone_lists_its_statements_newest_first(client, seeded, add):
+    add("later.txt", "Mr. Smith (South Africa): We support resolution 2341 (2017) fully.", date=dt.date(2018, 5, 1))
+    assert found(client.get(SEARCH, {"q": "2341"})) == ["later.txt", SEED_2341]
+    assert found(client.get(SEARCH, {"q": "2341", "sort": "oldest"})) == [SEED_2341, "later.txt"]
 
 
 def test_results_come_in_pages_with_the_total_and_a_page_past_the_end_is_404(client, seeded, add):
