@@ -141,9 +141,13 @@ class Statement(models.Model):
         """The title, or what a reader would call it: speaker and occasion."""
         if self.title:
             return self.title
-        who = self.speaker.name if self.speaker_id else "Statement"
+        who = self.speaker.name if self.speaker_id else None
         where = self.meeting.topic if self.meeting_id and self.meeting.topic else self.occasion
-        return f"{who}: {where}" if where else f"{who}, {self.source}"
+        if who and where:
+            return f"{who}: {where}"
+        if where:
+            return where
+        return f"Statement by {who}" if who else f"Statement {self.source}"
 
 
 class ResolutionQuerySet(models.QuerySet):
