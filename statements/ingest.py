@@ -6,6 +6,8 @@ its statement in place (same id, same URL), a source that fails leaves nothing b
 
 import json
 import logging
+import multiprocessing
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
-from .parsing import ParsedSpeaker, ParsedStatement, ParseError, content_hash, parse_file, parse_statement
+from .parsing import ParsedSpeaker, ParsedStatement, ParseError, SourceContext, content_hash, parse_statement
+from .parsing.citations import first_year_of_sc_number
 from .parsing.countries import canonical_country, is_organisation
 from .parsing.text import decode_text
 
@@ -62,26 +65,47 @@ class Outcome:
 
 
 def apply_overrides(parsed: ParsedStatement, overrides: Overrides | None) -> ParsedStatement:
+    """The parsed statement with the metadata given beside the text put over what the text says.
+
+    A speaker named in the metadata replaces the one the text opens with, unless they are the
+    same person (same surname); the text's delegation is kept only for the same person. A
+    delegation in the metadata counts only when it is one we know (canonical_country);
+    metadata columns are noisy ("spoke in French", a person's name).
+    """
     if not overrides:
         return parsed
     speaker = parsed.speaker or ParsedSpeaker(name=None)
-    if overrides.speaker:
-        given = {key: value for key, value in overrides.speaker.items() if value}
-        if "country" in given:
-            given["country"] = canonical_country(given["country"]) or given["country"]
+    given = {key: value for key, value in overrides.speaker.items() if value}
+    if "country" in given:
+        given["country"] = canonical_country(given["country"])
+        if not given["country"]:
+            del given["country"]
+    if given.get("name") and not (speaker.name and _names_compatible(speaker.name, given["name"])):
+        country = speaker.country if not speaker.name and not speaker.role else None
+        speaker = ParsedSpeaker(name=None, country=country)
+    if given:
         speaker = replace(speaker, **given)
     given_fields = {key: value for key, value in overrides.fields.items() if value not in (None, "")}
     return replace(parsed, speaker=speaker if speaker.name else None, **given_fields)
 
 
+def parse_with_overrides(text: str, overrides: Overrides | None, context: SourceContext | None) -> ParsedStatement:
+    """Parse a text and put its metadata over the result; raises ParseError. Pure: runs in worker processes."""
+    return apply_overrides(parse_statement(text, context), overrides)
+
+
+def digest_of(text: str, overrides: Overrides | None) -> str:
+    """The content hash a statement is stored with: its text and the metadata given with it."""
+    return content_hash(text + (overrides.as_key() if overrides else ""))
+
+
 def ingest_text(source: str, text: str, overrides: Overrides | None = None, dry_run: bool = False) -> Outcome:
     """Parse a statement's text and store it under its source name."""
     try:
-        parsed = apply_overrides(parse_statement(text), overrides)
+        parsed = parse_with_overrides(text, overrides, None)
     except ParseError as error:
         return Outcome(source, FAILED, error=str(error))
-    digest = content_hash(text + (overrides.as_key() if overrides else ""))
-    return save_parsed(source, parsed, digest, overrides, dry_run=dry_run)
+    return save_parsed(source, parsed, digest_of(text, overrides), overrides, dry_run=dry_run)
 
 
 def ingest_file(path: Path, source: str | None = None, overrides: Overrides | None = None, dry_run=False) -> Outcome:
@@ -94,6 +118,72 @@ def ingest_file(path: Path, source: str | None = None, overrides: Overrides | No
     except ParseError as error:
         return Outcome(source, FAILED, error=str(error))
     return ingest_text(source, text, overrides, dry_run=dry_run)
+
+
+def ingest_records(records, dry_run=False, workers=1, want_parsed=False):
+    """Import records (statements.sources.Record), yielding (record, Outcome) in their order.
+
+    Unchanged statements (same text, same metadata) are recognised by their content hash
+    before any parsing, so re-running an interrupted import skips quickly to where it
+    stopped. With workers > 1, texts are parsed in that many processes while this one
+    writes: parsing is pure, and the database has one writer.
+    """
+    known = dict(Statement.objects.values_list("source", "content_hash"))
+    jobs = (_prepare(record, known, want_parsed) for record in records)
+    if workers <= 1:
+        for record, digest, job, early in jobs:
+            yield record, early or _finish(record, digest, _parse_job(job), dry_run)
+        return
+    in_flight = threading.BoundedSemaphore(workers * 16)  # bounds the texts held in memory
+
+    def bounded(jobs):
+        for prepared in jobs:
+            in_flight.acquire()
+            yield prepared
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for (record, digest, _, early), parsed in pool.imap(_parse_prepared, bounded(jobs), chunksize=2):
+            in_flight.release()
+            yield record, early or _finish(record, digest, parsed, dry_run)
+
+
+def _prepare(record, known, want_parsed):
+    """(record, digest, parse job, outcome if it needs no parsing)."""
+    if record.error:
+        return record, None, None, Outcome(record.source, FAILED, error=record.error)
+    text = record.text
+    if text is None:
+        try:
+            text = decode_text(record.path.read_bytes())
+        except OSError as error:
+            return record, None, None, Outcome(record.source, FAILED, error=f"cannot read {record.path}: {error.strerror or error}")
+        except ParseError as error:
+            return record, None, None, Outcome(record.source, FAILED, error=f"{record.path.name}: {error}")
+    digest = digest_of(text, record.overrides)
+    if known.get(record.source) == digest and not want_parsed:
+        return record, digest, None, Outcome(record.source, UNCHANGED)
+    return record, digest, (text, record.overrides, record.context), None
+
+
+def _parse_prepared(prepared):
+    record, digest, job, early = prepared
+    # Only what the writer needs travels back from the worker.
+    return (record.__class__(record.source, record.label, overrides=record.overrides), digest, None, early), _parse_job(job)
+
+
+def _parse_job(job):
+    if job is None:
+        return None
+    try:
+        return parse_with_overrides(*job)
+    except ParseError as error:
+        return error
+
+
+def _finish(record, digest, parsed, dry_run):
+    if isinstance(parsed, ParseError):
+        return Outcome(record.source, FAILED, error=str(parsed))
+    return save_parsed(record.source, parsed, digest, record.overrides, dry_run=dry_run)
 
 
 def save_parsed(source, parsed: ParsedStatement, digest: str, overrides=None, dry_run=False) -> Outcome:
@@ -202,16 +292,48 @@ def find_or_create_speaker(parsed: ParsedSpeaker | None) -> Speaker | None:
 
 
 def find_or_create_resolution(ref) -> Resolution:
+    """The resolution a citation points to, created when first cited.
+
+    Its year comes from the registry (load_resolutions), which always wins. A resolution
+    first met in a text takes the year written beside it only when that year is the one the
+    parser's table of Council numbers gives (a misprinted year must not become the record's),
+    and a later text never changes a year already set: it is compared with it instead
+    (Citation.year_conflicts).
+    """
+    year = ref.year if ref.year and _plausible_year(ref) else None
     resolution, created = Resolution.objects.get_or_create(
-        body=ref.body, session=ref.session, number=ref.number, defaults={"year": ref.year}
+        body=ref.body, session=ref.session, number=ref.number, defaults={"year": year}
     )
+    if not created and resolution.year is None and year:
+        resolution.year = year
+        resolution.save(update_fields=["year"])
     return resolution
 
 
+def _plausible_year(ref) -> bool:
+    if ref.body != Resolution.Body.SECURITY_COUNCIL:
+        return False
+    expected = first_year_of_sc_number(ref.number)
+    if expected is None or ref.number > 2195:  # the table's later years are approximate
+        return expected is None or abs(expected - ref.year) <= 1
+    return expected == ref.year
+
+
 def find_or_create_meeting(info: MeetingInfo) -> Meeting:
+    """The meeting with this record symbol; metadata it lacks is filled in, never overwritten."""
     meeting, created = Meeting.objects.get_or_create(
         symbol=info.symbol, defaults={"date": info.date, "topic": info.topic, "kind": info.kind}
     )
+    if not created:
+        missing = {
+            name: value
+            for name, value in (("date", info.date), ("topic", info.topic), ("kind", info.kind))
+            if value and not getattr(meeting, name)
+        }
+        if missing:
+            for name, value in missing.items():
+                setattr(meeting, name, value)
+            meeting.save(update_fields=list(missing))
     return meeting
 
 

@@ -32,6 +32,13 @@ United States|Uruguay|Uzbekistan|Vanuatu|Venezuela (Bolivarian Republic of)|Viet
 
 OBSERVER_STATES = "Holy See|State of Palestine"
 
+# Members that no longer exist under any name; a state that only changed its name (Siam,
+# Ceylon, Upper Volta) is an alias of its present name below.
+FORMER_STATES = """
+Union of Soviet Socialist Republics|Yugoslavia|Czechoslovakia|German Democratic Republic|
+United Arab Republic|Democratic Yemen|Serbia and Montenegro
+"""
+
 ORGANISATIONS = """
 European Union|African Union|League of Arab States|Organisation of Islamic Cooperation|
 Association of Southeast Asian Nations|North Atlantic Treaty Organization|
@@ -78,6 +85,43 @@ ALIASES = {
     "Republic of Serbia": "Serbia",
     "Republic of Tunisia": "Tunisia",
     "Republic of San Marino": "San Marino",
+    "Siam": "Thailand",
+    "Ceylon": "Sri Lanka",
+    "Burma": "Myanmar",
+    "Union of Burma": "Myanmar",
+    "Federation of Malaya": "Malaysia",
+    "Upper Volta": "Burkina Faso",
+    "Dahomey": "Benin",
+    "Zaire": "Democratic Republic of the Congo",
+    "Union of South Africa": "South Africa",
+    "Philippine Republic": "Philippines",
+    "Congo, Brazzaville": "Congo",
+    "Congo, Leopoldville": "Democratic Republic of the Congo",
+    "Republic of Zambia": "Zambia",
+    "Mongolian People's Republic": "Mongolia",
+    "Byelorussian Soviet Socialist Republic": "Belarus",
+    "Ukrainian Soviet Socialist Republic": "Ukraine",
+    "Federal Republic of Germany": "Germany",
+    "FDR": "Germany",
+    "FRG": "Germany",
+    "DDR": "German Democratic Republic",
+    "GDR": "German Democratic Republic",
+    "USSR": "Union of Soviet Socialist Republics",
+    "Korea, Republic of": "Republic of Korea",
+    "Korea, Democratic People's Republic of": "Democratic People's Republic of Korea",
+    "Micronesia, Federated States of": "Micronesia (Federated States of)",
+    "Moldova, Republic of": "Republic of Moldova",
+    "Macedonia, the former Yugoslav Republic of": "North Macedonia",
+    "St Vincent and the Grenadines": "Saint Vincent and the Grenadines",
+    "Saint Christopher and Nevis": "Saint Kitts and Nevis",
+    "So Tome and Principe": "Sao Tome and Principe",
+    "São Tomé and Príncipe": "Sao Tome and Principe",
+    "Vatican": "Holy See",
+    "Russia": "Russian Federation",
+    "Socialist Republic of Viet Nam": "Viet Nam",
+    "Republic of Kazakhstan": "Kazakhstan",
+    "League of the Arab States": "League of Arab States",
+    "UN": "United Nations",
     "EU": "European Union",
     "AU": "African Union",
     "ASEAN": "Association of Southeast Asian Nations",
@@ -92,7 +136,7 @@ def _split(block):
     return [name.strip() for name in block.replace("\n", "").split("|") if name.strip()]
 
 
-STATES = frozenset(_split(MEMBER_STATES) + _split(OBSERVER_STATES))
+STATES = frozenset(_split(MEMBER_STATES) + _split(OBSERVER_STATES) + _split(FORMER_STATES))
 ORGANISATION_NAMES = frozenset(_split(ORGANISATIONS))
 _CANONICAL = {name.casefold(): name for name in STATES | ORGANISATION_NAMES}
 _CANONICAL.update({alias.casefold(): name for alias, name in ALIASES.items()})

@@ -1,6 +1,19 @@
-"""python manage.py ingest PATH... [--dry-run] [--json]"""
+"""python manage.py ingest [PATH...] [--manifest FILE...] [--dry-run] [--json] [--workers N]
+
+PATHs are statement text files, folders of them, or JSON-lines collections (.jsonl,
+.jsonl.gz) holding the text in each record; --manifest names a CSV file listing one text
+file a row with its metadata. The columns of manifests and JSON lines map to fields as
+statements/sources.py documents (file, id, date, speaker, country, record_symbol, topic,
+speech_no, ...). Metadata given there wins over what the parser reads in the text.
+
+Re-running finishes an interrupted import: statements already stored unchanged are skipped
+without parsing. The search index is brought up to date once, in bulk, at the end; an
+import that was killed before that leaves statements the index lacks, and the next run
+indexes them.
+"""
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -8,68 +21,155 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.indexing import deferred_index_updates
-from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_file, text_files
+from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records, text_files
+from statements.models import Statement
+from statements.sources import ManifestError, Record, is_jsonl, read_jsonl, read_manifest
+
+MAX_FAILURES_LISTED = 200
 
 
 class Progress:
-    """A one-line progress display with rate and time left, shown only on a terminal."""
+    """A progress line with rate and time left: redrawn on a terminal, a line every 15 s otherwise."""
 
-    def __init__(self, total, stream):
-        self.total, self.stream, self.done = total, stream, 0
+    def __init__(self, total, stream, label="statements"):
+        self.total, self.stream, self.label, self.done = total, stream, label, 0
         self.started = self.last_drawn = time.monotonic()
-        self.enabled = hasattr(stream, "isatty") and stream.isatty()
+        self.terminal = hasattr(stream, "isatty") and stream.isatty()
 
-    def step(self):
-        self.done += 1
+    def step(self, count=1):
+        self.done += count
         now = time.monotonic()
-        if self.enabled and (now - self.last_drawn > 0.2 or self.done == self.total):
+        due = now - self.last_drawn > (0.2 if self.terminal else 15)
+        if due or (self.terminal and self.done == self.total):
             self.last_drawn = now
-            rate = self.done / max(now - self.started, 1e-6)
-            left = (self.total - self.done) / rate if rate else 0
-            self.stream.write(f"\r{self.done}/{self.total} files  {rate:,.0f}/s  {left:,.0f} s left   ")
+            self.stream.write(("\r" if self.terminal else "") + self.line(now) + ("   " if self.terminal else "\n"))
             self.stream.flush()
 
+    def line(self, now=None):
+        elapsed = max((now or time.monotonic()) - self.started, 1e-6)
+        rate = self.done / elapsed
+        if self.total:
+            left = (self.total - self.done) / rate if rate else 0
+            return f"{self.done:,}/{self.total:,} {self.label}  {rate:,.0f}/s  {_duration(left)} left"
+        return f"{self.done:,} {self.label}  {rate:,.0f}/s  {_duration(elapsed)} so far"
+
     def close(self):
-        if self.enabled and self.done:
+        if self.terminal and self.done:
             self.stream.write("\n")
 
 
+def _duration(seconds):
+    seconds = int(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
 class Command(BaseCommand):
-    help = "Import statement files (and folders of them) into the archive."
+    help = (
+        "Import statements: text files, folders of them, JSON-lines collections (.jsonl, .jsonl.gz) "
+        "and CSV manifests (--manifest). Columns map to fields as statements/sources.py documents: "
+        "file|path|filename -> the text file; text -> the text (JSON lines); id|source -> source; "
+        "date; year; session; body -> forum and occasion; forum; occasion; place; title; language; "
+        "speaker -> honorific and name; country|delegation -> delegation (known ones only); post|role; "
+        "record_symbol|meeting|symbol -> meeting; topic|agenda; record_kind|kind; speech_no|position."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="statement files or folders")
+        parser.add_argument("paths", nargs="*", help="statement files, folders, or .jsonl/.jsonl.gz collections")
+        parser.add_argument("--manifest", action="append", default=[], metavar="FILE", help="a CSV manifest")
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print each parsed statement as a JSON line")
+        parser.add_argument(
+            "--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes parsing texts (default: 2)"
+        )
 
     def handle(self, *args, **options):
+        if not options["paths"] and not options["manifest"]:
+            raise CommandError("name statement files, folders, .jsonl files or --manifest FILE")
         missing = [path for path in options["paths"] if not Path(path).exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
-        files = text_files(options["paths"])
+        try:
+            total, records, ignored = self.collect(options)
+        except ManifestError as error:
+            raise CommandError(str(error)) from None
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
         failures = []
-        progress = Progress(len(files), sys.stderr)
-        with deferred_index_updates():
-            for path in files:
-                outcome = ingest_file(path, dry_run=options["dry_run"])
-                counts[outcome.status] += 1
-                if outcome.status == FAILED:
-                    failures.append(f"{path}: {outcome.error}")
-                elif options["json"]:
-                    self.stdout.write(json.dumps(outcome.parsed.as_json(outcome.source), ensure_ascii=False))
-                progress.step()
-        progress.close()
-        self.report(len(files), counts, failures, options)
+        progress = Progress(total, sys.stderr)
+        started = time.monotonic()
+        workers = 1 if options["json"] else max(1, options["workers"])
+        try:
+            with deferred_index_updates() as to_index:
+                for record, outcome in ingest_records(
+                    records, dry_run=options["dry_run"], workers=workers, want_parsed=options["json"]
+                ):
+                    counts[outcome.status] += 1
+                    if outcome.status == FAILED:
+                        failures.append(f"{record.label}: {outcome.error}")
+                    elif options["json"]:
+                        self.stdout.write(json.dumps(outcome.parsed.as_json(outcome.source), ensure_ascii=False))
+                    progress.step()
+                progress.close()
+                imported = time.monotonic() - started
+                if not options["dry_run"]:
+                    to_index.update(self.unindexed(to_index))
+                    if to_index:
+                        self.stderr.write(f"indexing {len(to_index):,} statements ...")
+        except ManifestError as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            progress.close()
+            raise CommandError(
+                f"interrupted after {progress.done:,} statements; what was stored is indexed; run the same command again to finish"
+            ) from None
+        self.report(progress.done, counts, failures, ignored, imported, time.monotonic() - started, options)
 
-    def report(self, files, counts, failures, options):
+    def collect(self, options):
+        """(how many records, None if not known before reading; the records; columns ignored)."""
+        sources, total, self.ignored_sets = [], 0, []
+        for manifest in options["manifest"]:
+            count, records, ignored = read_manifest(manifest)
+            sources.append(records)
+            total += count
+            self.ignored_sets.append(ignored)
+        files = []
+        for path in options["paths"]:
+            if is_jsonl(path):
+                _, records, ignored = read_jsonl(path)  # its set of ignored keys fills as it is read
+                sources.append(records)
+                total = None
+                self.ignored_sets.append(ignored)
+            else:
+                files.extend(text_files([path]))
+        if files:
+            sources.append(Record(path.name, str(path), path=path) for path in files)
+            total = None if total is None else total + len(files)
+        return total, (record for records in sources for record in records), self.ignored_sets
+
+    def unindexed(self, already):
+        """Statements stored but missing from the index: a killed run stored them and never indexed them."""
+        from statements.management.commands.sync_index import indexed_statement_ids
+
+        try:
+            return set(Statement.objects.values_list("pk", flat=True)) - indexed_statement_ids() - set(already)
+        except Exception:  # a damaged index: rebuild_search_index says how, not the importer
+            return set()
+
+    def report(self, read, counts, failures, ignored, imported, total_time, options):
         out = self.stderr if options["json"] else self.stdout
-        for failure in failures:
+        for failure in failures[:MAX_FAILURES_LISTED]:
             out.write(self.style.ERROR(f"failed: {failure}"))
+        if len(failures) > MAX_FAILURES_LISTED:
+            out.write(self.style.ERROR(f"... and {len(failures) - MAX_FAILURES_LISTED} more failures"))
+        ignored = set().union(*ignored)
+        if ignored:
+            out.write(f"columns ignored: {', '.join(sorted(ignored))}")
         verb = "would be " if options["dry_run"] else ""
+        # Text files are one statement each; collections have a statement a row.
+        noun = "statements" if options["manifest"] or any(is_jsonl(path) for path in options["paths"]) else "files"
         out.write(
-            f"{files} files read: {counts[CREATED]} {verb}created, {counts[UPDATED]} {verb}updated, "
-            f"{counts[UNCHANGED]} unchanged, {counts[FAILED]} failed"
+            f"{read} {noun} read: {counts[CREATED]} {verb}created, {counts[UPDATED]} {verb}updated, "
+            f"{counts[UNCHANGED]} unchanged, {counts[FAILED]} failed "
+            f"({imported:.1f} s to import, {total_time:.1f} s with indexing)"
         )
         if failures:
-            raise CommandError(f"{len(failures)} of {files} files could not be imported (listed above)")
+            raise CommandError(f"{len(failures)} of {read} {noun} could not be imported (listed above)")
