@@ -224,6 +224,14 @@ class Resolution(models.Model):
         return f"{self.number} ({self.year})" if self.year else str(self.number)
 
 
+class CitationQuerySet(models.QuerySet):
+    def year_conflicts(self):
+        """Citations whose written year contradicts the resolution's recorded year: for an editor."""
+        return self.filter(cited_year__isnull=False, resolution__year__isnull=False).exclude(
+            cited_year=models.F("resolution__year")
+        )
+
+
 class Citation(models.Model):
     """A statement citing a resolution, with the sentence that cites it."""
 
@@ -234,6 +242,8 @@ class Citation(models.Model):
     cited_year = models.PositiveIntegerField(
         null=True, blank=True, help_text="The year written beside the number in the text, if any."
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "paragraph"]
