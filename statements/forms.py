@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -23,6 +24,7 @@ MAX_QUERY_TERMS = 30
 MAX_SELECTED_PER_FACET = 10
 MAX_PAGE = 100_000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+FORUM_NAMES_SECONDS = 300
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 FACET_TITLES = {"speaker": "Speaker", "country": "Country", "forum": "Forum", "year": "Year", "resolution": "Resolution"}
@@ -186,6 +188,10 @@ class FacetValue:
     selected: bool
     url: str
 
+    @property
+    def count_text(self):
+        return f"{self.count:,}"
+
 
 @dataclass
 class FacetGroup:
@@ -246,11 +252,20 @@ def facet_labels(name, keys):
     if name == "country":
         return dict(Country.objects.filter(slug__in=keys).values_list("slug", "name"))
     if name == "forum":
-        forums = Statement.objects.order_by().exclude(forum="").values_list("forum", flat=True).distinct()
-        return {forum_key(forum): forum for forum in forums}
+        return forum_names()
     if name == "resolution":
         return {resolution_key(r.body, r.session, r.number): r.symbol for r in resolutions_for_keys(keys)}
     return {key: key for key in keys}
+
+
+def forum_names():
+    """Forum keys and names; reading them scans every statement, so they are kept a few minutes."""
+    names = cache.get("search:forum-names")
+    if names is None:
+        forums = Statement.objects.order_by().exclude(forum="").values_list("forum", flat=True).distinct()
+        names = {forum_key(forum): forum for forum in forums}
+        cache.set("search:forum-names", names, FORUM_NAMES_SECONDS)
+    return names
 
 
 def resolutions_for_keys(keys):

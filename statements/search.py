@@ -11,28 +11,32 @@ facets in Python on every request (issue 4 measured 1.5 s a page at 4,000 statem
 other haystack engine (HAYSTACK_URL=elasticsearch7://..., solr://...) goes through
 SearchQuerySet, which does this well there.
 
-Snippets are built here from the database text, escaped first and then marked, never with
-haystack's {% highlight %} tag, which lets `<img src=x onerror=...` through (issue 5).
+Snippets come from statements/snippets.py, built from the database text, never with
+haystack's {% highlight %} tag.
 """
 
+import heapq
 import logging
+import math
 import os
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import chain, islice
+from itertools import accumulate, chain, islice
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
 from .search_indexes import resolution_key, symbol_key
@@ -44,7 +48,10 @@ FACET_FIELDS = ("speaker", "country", "forum", "year", "resolution")
 # Selecting two resolutions finds statements citing both; the other fields hold one value a
 # statement, so two selected values there mean either (a statement has one speaker).
 ALL_SELECTED_REQUIRED = frozenset({"resolution"})
-FACET_LIMIT = 30
+FACET_LIMIT = 20
+# Term postings and phrase matches of at least this many documents are kept between searches,
+# up to this many documents in all (about 100 bytes each).
+REMEMBER_FROM, REMEMBER_AT_MOST = 1_000, 300_000
 
 ANALYZER = StemmingAnalyzer()  # the analyzer haystack gives the Whoosh text field
 
@@ -180,6 +187,7 @@ class WhooshSearch:
         self._searcher = None
         self._identity = None
         self._cache = None
+        self._segments = {}
 
     def run(self, request: SearchRequest) -> SearchOutcome:
         with self._lock:
@@ -187,81 +195,94 @@ class WhooshSearch:
             if searcher is None:
                 return SearchOutcome(0, [], {})
             cache = self._cache
-            q = self._whoosh_query(request.query)
-            matched = cache.all_docs if q is None else frozenset(searcher.docs_for_query(q))
+            match = Match(searcher, cache, request.query)
             narrowing = self._narrowing_sets(searcher, cache, request)
-            found = _intersect(matched, narrowing.values())
+            found = _intersect([match.docs, *narrowing.values()])
             facets = {}
             for name in FACET_FIELDS:
                 counted = found
                 if name in narrowing and name not in ALL_SELECTED_REQUIRED:
-                    counted = _intersect(matched, (s for key, s in narrowing.items() if key != name))
+                    counted = _intersect([match.docs, *(s for key, s in narrowing.items() if key != name)])
                 facets[name] = cache.count(name, counted, request.selected.get(name, ()))
-            docnums = self._page(searcher, cache, q, found, request, narrowed=found is not matched)
+            docnums = self._page(cache, match, found, request)
             pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
             suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
         return SearchOutcome(len(found), pks, facets, suggestion)
 
     def _current_searcher(self):
+        """The searcher over the latest version of the index, opened again only when it changed."""
         try:
             stat = os.stat(self.path)
-            identity = (stat.st_dev, stat.st_ino)
-            if self._searcher is not None and identity == self._identity:
-                fresh = self._searcher.refresh()
-            else:
-                if not whoosh_index.exists_in(self.path):
-                    return None
-                fresh = whoosh_index.open_dir(self.path).searcher()
+            identity = (stat.st_dev, stat.st_ino)  # a rebuild may swap in a new folder
+            if identity != self._identity:
+                self._close()
+            if not whoosh_index.exists_in(self.path):
+                return None
+            ix = whoosh_index.open_dir(self.path)
+            if self._searcher is None or ix.latest_generation() != self._searcher.reader().generation():
+                self._searcher, self._identity = self._open(ix), identity
+                if self._searcher is None:
+                    return None  # an index without documents
+                self._cache = IndexCache(self._searcher, self._segment_facts(self._searcher))
         except FileNotFoundError:
             return None
         except Exception as error:
             logger.exception("the search index at %s cannot be read", self.path)
             raise SearchUnavailable(str(error)) from error
-        if fresh is not self._searcher:
-            # refresh() hands on the segment readers it reuses and closes the rest itself;
-            # only a searcher over a replaced folder is closed here.
-            if self._searcher is not None and identity != self._identity:
-                self._searcher.close()
-            self._searcher, self._identity = fresh, identity
-            self._cache = IndexCache(fresh)
-        return fresh
+        return self._searcher
 
-    def _whoosh_query(self, parsed):
-        """The Whoosh query for the clauses; None when nothing narrows (all statements)."""
-        required, excluded = [], []
-        for clause in parsed.clauses:
-            if clause.kind in ("resolution", "symbol"):
-                part = wq.Term(clause.kind, clause.value)
-            else:
-                terms = stemmed_terms(clause.value)
-                if not terms:
-                    continue  # only very common words ("the", "of"): nothing to require
-                part = wq.Term("text", terms[0]) if len(terms) == 1 else wq.Phrase("text", terms)
-            (excluded if clause.negated else required).append(part)
-        if not required and not excluded:
+    def _open(self, ix):
+        """A searcher on the index's segments, reusing open readers of segments unchanged since the
+        last one, deletions included. Whoosh's own Searcher.refresh() reuses a segment whose
+        deletions changed (a deleted statement stayed findable) and keeps segments merged away."""
+        toc = ix._read_toc()
+        previous = {}
+        if self._searcher is not None:
+            previous = {reader.segment().segment_id(): reader for reader, _ in self._searcher.reader().leaf_readers()}
+        readers = []
+        for segment in toc.segments:
+            reader = previous.pop(segment.segment_id(), None)
+            if reader is None or reader.segment().deleted_count() != segment.deleted_count():
+                if reader is not None:
+                    previous[segment.segment_id()] = reader
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+            readers.append(reader)
+        for stale in previous.values():
+            stale.close()
+        if not readers:
             return None
-        if not required:
-            required = [wq.Every()]
-        return wq.And(required + [wq.Not(part) for part in excluded])
+        return Searcher(readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation), fromindex=ix)
+
+    def _close(self):
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self._cache = self._identity = None
+        self._segments = {}
+
+    def _segment_facts(self, searcher):
+        """SegmentFacts for each segment of this searcher, reading only segments not seen before."""
+        known, self._segments = self._segments, {}
+        for reader, _offset in searcher.reader().leaf_readers():
+            segment_id = reader.segment().segment_id()
+            self._segments[segment_id] = known.get(segment_id) or SegmentFacts(reader)
+        return self._segments
 
     def _narrowing_sets(self, searcher, cache, request):
         sets = {}
         for name, keys in request.selected.items():
             if keys:
                 docsets = [cache.docs_with(searcher, name, key) for key in keys]
-                sets[name] = _intersect(docsets[0], docsets[1:]) if name in ALL_SELECTED_REQUIRED else frozenset().union(*docsets)
+                sets[name] = _intersect(docsets) if name in ALL_SELECTED_REQUIRED else frozenset().union(*docsets)
         if request.date_from or request.date_to:
             sets["date"] = cache.docs_between(request.date_from, request.date_to)
         return sets
 
-    def _page(self, searcher, cache, q, found, request, narrowed):
+    def _page(self, cache, match, found, request):
         start, end = request.offset, request.offset + request.per_page
         if start >= len(found):
             return []
-        if request.sort == "relevance" and q is not None:
-            # Unfiltered, Whoosh can skip blocks that cannot reach the top of the page.
-            hits = searcher.search(q, filter=set(found) if narrowed else None, limit=end)
-            return [hit.docnum for hit in hits[start:end]]
+        if request.sort == "relevance" and match.scoring:
+            return match.ranked(found, end)[start:end]
         order = cache.newest_first if request.sort != "oldest" else cache.oldest_first
         return list(islice((docnum for docnum in order if docnum in found), start, end))
 
@@ -281,52 +302,168 @@ class WhooshSearch:
                 changed = True
         if not changed:
             return None
-        q = self._whoosh_query(parse_query(text))
-        return text if q is not None and any(True for _ in searcher.docs_for_query(q)) else None
+        return text if Match(searcher, self._cache, parse_query(text)).docs else None
 
 
-def _intersect(first, others):
-    result = first
-    for other in sorted(others, key=len):
-        result = result & other
-    return result
+class Match:
+    """The documents a query matches, read straight from the postings in one pass per term, and
+    their BM25 relevance. Scoring through Whoosh's matchers costs about 15 µs a document in
+    Python (200 ms for two common words at 13,500 statements); this loop costs about 2."""
+
+    K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+
+    def __init__(self, searcher, cache, parsed):
+        self.searcher, self.cache = searcher, cache
+        self.scoring = {}  # text term -> {docnum: frequency}, for ranking
+        required, excluded = [], []
+        for clause in parsed.clauses:
+            if clause.kind in ("resolution", "symbol"):
+                docs = self.postings(clause.kind, clause.value).keys()
+            else:
+                terms = stemmed_terms(clause.value)
+                if not terms:
+                    continue  # only very common words ("the", "of"): nothing to require
+                docs = _intersect(self.postings("text", term).keys() for term in terms)
+                if len(terms) > 1 and docs:
+                    docs = docs & self.phrase(terms)
+                if not clause.negated:
+                    self.scoring.update((term, self.postings("text", term)) for term in terms)
+            (excluded if clause.negated else required).append(docs)
+        if required:
+            self.docs = frozenset(_intersect(required))
+        else:
+            self.docs = cache.all_docs
+        if excluded:
+            self.docs = self.docs.difference(*excluded)
+
+    def postings(self, field, term):
+        """{docnum: frequency} of the live documents holding this term."""
+        return self.cache.remembered((field, term), lambda: self._read(field, term))
+
+    def _read(self, field, term):
+        found = {}
+        for reader, offset in self.searcher.reader().leaf_readers():
+            if field in reader.schema and reader.doc_frequency(field, term):
+                _read_postings(reader, field, term, offset, found)
+        return found
+
+    def phrase(self, terms):
+        """The documents holding these terms one after another."""
+        query = wq.Phrase("text", terms)
+        return self.cache.remembered(("phrase", tuple(terms)), lambda: frozenset(self.searcher.docs_for_query(query)))
+
+    def ranked(self, docs, limit):
+        """The best `limit` of these documents by BM25; later imports first on a tie."""
+        norms, count, k1 = self.cache.length_norms, self.cache.live_count, self.K1
+        scores = dict.fromkeys(docs, 0.0)
+        for frequencies in self.scoring.values():
+            df = len(frequencies)
+            weight = math.log(1 + (count - df + 0.5) / (df + 0.5)) * (k1 + 1)
+            for docnum, tf in frequencies.items():
+                if docnum in scores:
+                    scores[docnum] += weight * tf / (tf + norms[docnum])
+        return [docnum for _score, docnum in heapq.nlargest(limit, zip(scores.values(), scores))]
+
+
+def _read_postings(reader, field, term, offset, found):
+    """Add {docnum + offset: frequency} for one segment. Whoosh 2.7's on-disk matcher is read a
+    block at a time through its private block arrays (Whoosh-Reloaded is pinned): a posting at a
+    time through the public Matcher API costs five times as much."""
+    matcher = reader.postings(field, term)
+    hides_deleted = isinstance(matcher, FilterMatcher)
+    leaf = matcher.child if hides_deleted else matcher
+    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:
+        while matcher.is_active():
+            found[matcher.id() + offset] = matcher.weight()
+            matcher.next()
+        return
+    leaf.reset()
+    while leaf.is_active():
+        leaf._read_data()
+        leaf._read_weights()
+        # Document numbers are stored as steps from the one before; Whoosh adds them up in Python.
+        docnums = accumulate(leaf._data[0], initial=offset)
+        next(docnums)
+        found.update(zip(docnums, leaf._weights))
+        leaf._next_block()
+    if hides_deleted:
+        for docnum in reader.deleted_docs_set:
+            found.pop(docnum + offset, None)
+
+
+def _intersect(sets):
+    """Documents in all the given sets (or dict key views), starting from the smallest."""
+    first, *others = sorted(sets, key=len)
+    for other in others:
+        first = first & other
+    return first
+
+
+class SegmentFacts:
+    """One Whoosh segment's facet keys, dates and text lengths for each of its documents. A
+    segment never changes once written (deletions aside), so these are read once per segment:
+    after a commit only the new segment is read (the whole index takes seconds)."""
+
+    def __init__(self, reader):
+        self.count = reader.doc_count_all()
+        self.keys = {name: self._keys(reader, name) for name in FACET_FIELDS}
+        self.dates = self._dates(reader)
+        self.lengths = [reader.doc_field_length(docnum, "text", 1) for docnum in range(self.count)]
+
+    def _keys(self, reader, name):
+        keys = [()] * self.count
+        if name in reader.schema:
+            for btext in reader.lexicon(name):
+                key = btext.decode("utf-8")
+                for docnum in reader.postings(name, btext).all_ids():
+                    keys[docnum] = keys[docnum] + (key,)
+        return keys
+
+    def _dates(self, reader):
+        """Each document's date as Whoosh stores it (a long), or None."""
+        if "date" not in reader.schema or not reader.has_column("date"):
+            return [None] * self.count
+        default = reader.schema["date"].column_type.default_value()
+        return [value if value != default else None for value in reader.column_reader("date", translate=False)]
 
 
 class IndexCache:
-    """What one searcher's readers hold that every search needs, read once: the facet keys of
-    each document, dates, and the newest-first order. Rebuilt when the index changes."""
+    """What every search needs from one version of the index: the facet keys of each document,
+    dates, text lengths, the newest-first order, and recently read postings."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, segment_facts):
+        leaves = [(segment_facts[reader.segment().segment_id()], offset) for reader, offset in searcher.reader().leaf_readers()]
         self.doc_count = searcher.doc_count_all()
         self.all_docs = frozenset(searcher.reader().all_doc_ids())
-        self.keys = {name: self._keys_by_doc(searcher, name) for name in FACET_FIELDS}
-        self.dates = self._dates(searcher)
+        self.live_count = len(self.all_docs)
+        self.keys = {name: list(chain.from_iterable(facts.keys[name] for facts, _ in leaves)) for name in FACET_FIELDS}
+        self.dates = list(chain.from_iterable(facts.dates for facts, _ in leaves))
+        lengths = list(chain.from_iterable(facts.lengths for facts, _ in leaves))
+        average = max(1.0, sum(lengths[docnum] for docnum in self.all_docs) / max(1, self.live_count))
+        # BM25's length normalisation, k1 * (1 - b + b * length / average), for each document
+        self.length_norms = [Match.K1 * (1 - Match.B + Match.B * length / average) for length in lengths]
         self._orders = {}
         self._unfiltered_counts = {}
+        self._remembered = OrderedDict()
+        self._remembered_size = 0
 
-    def _keys_by_doc(self, searcher, name):
-        keys = [()] * self.doc_count
-        reader = searcher.reader()
-        if name not in searcher.schema:
-            return keys
-        for btext in reader.lexicon(name):
-            key = btext.decode("utf-8")
-            for docnum in reader.postings(name, btext).all_ids():
-                keys[docnum] = keys[docnum] + (key,)
-        return keys
+    def remembered(self, key, read):
+        """Postings of common terms and documents of phrases, kept while the index is unchanged:
+        reading them costs about 1 ms a thousand documents (Whoosh unpickles every block)."""
+        if key in self._remembered:
+            self._remembered.move_to_end(key)
+            return self._remembered[key]
+        value = read()
+        if len(value) >= REMEMBER_FROM:
+            self._remembered[key] = value
+            self._remembered_size += len(value)
+            while self._remembered_size > REMEMBER_AT_MOST:
+                _key, old = self._remembered.popitem(last=False)
+                self._remembered_size -= len(old)
+        return value
 
-    def _dates(self, searcher):
-        """Each document's date as Whoosh stores it (a long), or None."""
-        dates = []
-        for reader, _offset in searcher.reader().leaf_readers():
-            count = reader.doc_count_all()
-            if "date" in reader.schema and reader.has_column("date"):
-                column = reader.column_reader("date", translate=False)
-                default = reader.schema["date"].column_type.default_value()
-                dates.extend(value if value != default else None for value in column)
-            else:
-                dates.extend([None] * count)
-        return dates
+    def _counter(self, name, docs):
+        return Counter(chain.from_iterable(map(self.keys[name].__getitem__, docs)))
 
     def docs_with(self, searcher, name, key):
         if name not in searcher.schema:
@@ -361,14 +498,15 @@ class IndexCache:
 
     def count(self, name, docs, selected=()):
         """The most frequent keys among these documents, with the selected ones always included."""
-        unfiltered = docs is self.all_docs
-        if unfiltered and name in self._unfiltered_counts:
+        if name not in self._unfiltered_counts:
+            self._unfiltered_counts[name] = self._counter(name, self.all_docs)
+        if docs is self.all_docs:
             counts = self._unfiltered_counts[name]
+        elif len(docs) > self.live_count // 2:
+            # A common word matches most statements: count those it misses and subtract.
+            counts = self._unfiltered_counts[name] - self._counter(name, self.all_docs - docs)
         else:
-            keys = self.keys[name]
-            counts = Counter(chain.from_iterable(map(keys.__getitem__, docs)))
-            if unfiltered:
-                self._unfiltered_counts[name] = counts
+            counts = self._counter(name, docs)
         top = counts.most_common(FACET_LIMIT)
         shown = {key for key, _count in top}
         return top + [(key, counts.get(key, 0)) for key in selected if key not in shown]
@@ -426,119 +564,6 @@ def search_engine():
     return _engines[path]
 
 
-# ---------------------------------------------------------------- snippets
-
-SNIPPET_CHARS = 300
-SCAN_CHARS = 200_000  # how far into a statement to look for a matched word
-MAX_CANDIDATES = 200
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A window of a statement's text, escaped, with the matched words in <mark>."""
-
-    html: str
-    start: int
-    end: int
-    length: int
-
-    @property
-    def starts_mid_text(self):
-        return self.start > 0
-
-    @property
-    def ends_mid_text(self):
-        return self.end < self.length
-
-
-class Highlighter:
-    """Finds where a statement matches a query and marks it; cost bounded whatever the text."""
-
-    def __init__(self, parsed: ParsedQuery):
-        self.terms = set()
-        prefixes = set()
-        exact = []
-        for clause in parsed.clauses:
-            if clause.negated:
-                continue
-            if clause.kind == "resolution":
-                exact.append(_resolution_pattern(clause.value))
-            elif clause.kind == "symbol":
-                exact.append(r"\s*".join(re.escape(char) for char in clause.value))
-            else:
-                for word in clause.value.split():
-                    for token in ANALYZER(word):
-                        self.terms.add(token.text)
-                        prefixes.add(_common_prefix(word.lower(), token.text))
-        self.exact = re.compile("|".join(exact), re.IGNORECASE) if exact else None
-        words = sorted((p for p in prefixes if p), key=len, reverse=True)
-        self.candidates = re.compile(r"\b(?:%s)\w*" % "|".join(map(re.escape, words)), re.IGNORECASE) if words else None
-
-    def snippet(self, text: str, width: int = SNIPPET_CHARS) -> Snippet:
-        hits = self._hits(text[:SCAN_CHARS])
-        anchor = self._best_anchor(hits, width) if hits else 0
-        start = max(0, min(anchor - width // 4, len(text) - width))
-        start = _word_start(text, start) if start else 0
-        end = _word_end(text, min(len(text), start + width))
-        window = text[start:end]
-        parts, position = [], 0
-        for hit_start, hit_end in self._hits(window):
-            if hit_start < position:
-                continue
-            parts.append(escape(window[position:hit_start]))
-            parts.append(f"<mark>{escape(window[hit_start:hit_end])}</mark>")
-            position = hit_end
-        parts.append(escape(window[position:]))
-        return Snippet(mark_safe("".join(parts)), start, end, len(text))
-
-    def _hits(self, text):
-        """(start, end) of matched words, in order; at most MAX_CANDIDATES looked at."""
-        hits = []
-        if self.exact:
-            hits.extend(m.span() for m in islice(self.exact.finditer(text), MAX_CANDIDATES))
-        if self.candidates:
-            for match in islice(self.candidates.finditer(text), MAX_CANDIDATES):
-                for token in ANALYZER(match.group(), chars=True):
-                    if token.text in self.terms:
-                        hits.append((match.start() + token.startchar, match.start() + token.endchar))
-        return sorted(hits)
-
-    def _best_anchor(self, hits, width):
-        """The hit starting the window that holds the most matches."""
-        best, best_count = hits[0][0], 0
-        for index, (hit_start, _end) in enumerate(hits):
-            count = sum(1 for other, _ in hits[index:] if other < hit_start + width * 3 // 4)
-            if count > best_count:
-                best, best_count = hit_start, count
-        return best
-
-
-def _resolution_pattern(key):
-    parts = key.split("-")
-    if parts[0] == "ga":
-        return rf"(?<![\d/]){parts[1]}/{parts[2]}(?![\d/])"
-    return rf"(?<![\d/.]){parts[1]}(?![\d/])"
-
-
-def _common_prefix(word, stem):
-    size = 0
-    for a, b in zip(word, stem):
-        if a != b:
-            break
-        size += 1
-    return word[: max(size, 2)] if size >= 2 else stem
-
-
-def _word_start(text, position):
-    space = text.rfind(" ", max(0, position - 20), position)
-    return space + 1 if space != -1 else position
-
-
-def _word_end(text, position):
-    space = text.find(" ", position, position + 20)
-    return space if space != -1 else position
-
-
 # ---------------------------------------------------------------- the page
 
 TEMPLATE = "statements/search.html"
@@ -547,7 +572,7 @@ TEMPLATE = "statements/search.html"
 @dataclass
 class Result:
     statement: object
-    snippet: Snippet
+    snippet: object
 
 
 class _Results:
@@ -603,6 +628,7 @@ def results_context(form, outcome, page):
 def load_results(pks, query):
     """The statements found, in the order found, each with its snippet."""
     from .models import Statement
+    from .snippets import Highlighter
 
     statements = Statement.objects.with_people().in_bulk(pks)
     highlighter = Highlighter(query)

@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 
 from statements.ingest import Overrides, ingest_text
 from statements.models import Resolution, Statement
-from statements.search import (
-    HaystackSearch,
-    Highlighter,
-    SearchRequest,
-    WhooshSearch,
-    parse_query,
-    search_engine,
-)
+from statements.search import HaystackSearch, SearchRequest, WhooshSearch, parse_query, search_engine
+from statements.snippets import Highlighter
 
 SEARCH = "/search/"
 
@@ -306,6 +300,25 @@ def test_a_search_sees_statements_imported_after_the_previous_search(client, see
     assert found(client.get(SEARCH, {"q": "zanzibar"})) == []
     add("late.txt", "Mr. Smith (South Africa): Zanzibar is an example of an island that matters to us.")
     assert found(client.get(SEARCH, {"q": "zanzibar"})) == ["late.txt"]
+
+
+def test_an_edited_statement_is_found_by_its_new_words_only_and_counted_once(client, seeded, add, django_capture_on_commit_callbacks):
+    add("edited.txt", "Mr. Smith (South Africa): Zanzibar matters to us and to the whole region.")
+    assert found(client.get(SEARCH, {"q": "zanzibar"})) == ["edited.txt"]
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = ingest_text("edited.txt", "Mr. Smith (South Africa): Madagascar matters to us and to the whole region.")
+    assert outcome.status == "updated"
+    assert found(client.get(SEARCH, {"q": "zanzibar"})) == []
+    response = client.get(SEARCH, {"q": "madagascar"})
+    assert found(response) == ["edited.txt"]
+    assert facet(response, "country") == {"South Africa": 1}
+    assert total(client.get(SEARCH)) == 4
+
+
+def test_an_empty_archive_answers_with_no_results(client, db, search_index):
+    response = client.get(SEARCH, {"q": "peace"})
+    assert response.status_code == 200 and total(response) == 0
+    assert total(client.get(SEARCH)) == 0
 
 
 def test_a_damaged_index_answers_503_not_500(client, seeded, settings, tmp_path):
