@@ -233,3 +233,13 @@ def test_a_few_hundred_real_security_council_speeches_import_as_the_manifest_say
             assert statement.speaker.country.name == canonical_country(row["country"]), row["id"]
         assert row["record_symbol"].split(" (")[0] + " " not in statement.body + " " or "(see" in statement.body
     assert named > 200
+
+
+def test_a_rerun_after_a_killed_import_indexes_what_was_stored_but_never_indexed(search_index):
+    from haystack.query import SearchQuerySet
+
+    ingest(manifest=MANIFEST)
+    search_index.clear()  # as if killed after writing rows, before the bulk index update
+    out, err = ingest(manifest=MANIFEST)
+    assert "0 created, 0 updated, 5 unchanged" in out and "indexing 5 statements" in err
+    assert SearchQuerySet().models(Statement).count() == 5
