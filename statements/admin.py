@@ -119,6 +119,39 @@ class ResolutionAdmin(admin.ModelAdmin):
         return resolution.citation_count
 
 
+class YearConflictFilter(admin.SimpleListFilter):
+    title = "cited year"
+    parameter_name = "year_conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "contradicts the registry")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=Citation.objects.year_conflicts().values("pk"))
+        return queryset
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    """Every citation, to review the ones whose written year contradicts the registry."""
+
+    list_display = ["resolution", "cited_year", "registry_year", "statement", "sentence_excerpt"]
+    list_select_related = ["resolution", "statement", "statement__speaker", "statement__meeting"]
+    list_filter = [YearConflictFilter, "resolution__body"]
+    search_fields = ["=resolution__number", "sentence", "statement__source"]
+    autocomplete_fields = ["resolution"]
+    raw_id_fields = ["statement"]
+
+    @admin.display(ordering="resolution__year", description="registry year")
+    def registry_year(self, citation):
+        return citation.resolution.year
+
+    @admin.display(description="sentence")
+    def sentence_excerpt(self, citation):
+        return citation.sentence[:160]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["symbol", "date", "topic", "kind"]

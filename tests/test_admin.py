@@ -95,3 +95,16 @@ def test_merging_two_speakers_moves_their_statements_and_updates_the_index(
     assert list(Speaker.objects.values_list("name", flat=True)) == ["Bessho"]
     assert keep.statements.count() == 2
     assert found("Besho") == 0
+
+
+def test_editor_lists_citations_whose_year_contradicts_the_registry(db, editor):
+    from statements.models import Resolution
+
+    make_statement("a.txt", "Mr. Bessho (Japan): We welcome resolution 2341 (2016) on infrastructure.")
+    make_statement("b.txt", "Mr. Bessho (Japan): We welcome resolution 2309 (2016) on aviation security.")
+    Resolution.objects.filter(number=2341).update(year=2017)
+    Resolution.objects.filter(number=2309).update(year=2016)
+    response = editor.get("/admin/statements/citation/?year_conflict=yes")
+    assert response.status_code == 200
+    listed = response.context["cl"].result_list
+    assert [citation.resolution.number for citation in listed] == [2341]
