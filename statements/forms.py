@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from .models import Country, Resolution, Speaker, Statement
-from .search import FACET_FIELDS, SearchRequest, parse_query
+from .search import ALL_SELECTED_REQUIRED, FACET_FIELDS, SearchRequest, parse_query
 from .search_indexes import forum_key, resolution_key
 
 MAX_QUERY_CHARS = 500
@@ -198,6 +198,15 @@ class FacetGroup:
     name: str
     title: str
     values: list
+
+    @property
+    def note(self):
+        """How several selected values combine, once there is a selection to combine with."""
+        if not any(value.selected for value in self.values):
+            return ""
+        if self.name in ALL_SELECTED_REQUIRED:
+            return "Statements citing every resolution selected."
+        return f"Statements matching any {self.title.lower()} selected."
 
     @property
     def shown(self):

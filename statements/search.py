@@ -622,6 +622,7 @@ def results_context(form, outcome, page):
         "text_search_url": form.url(query=f'"{query.text}"') if bare_number else None,
         "suggestion": outcome.suggestion,
         "suggestion_url": form.url(query=outcome.suggestion) if outcome.suggestion else None,
+        "left_out": [c.value for c in query.clauses if c.kind in ("word", "phrase") and not stemmed_terms(c.value)],
     }
 
 

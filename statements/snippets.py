@@ -69,9 +69,7 @@ class Highlighter:
         end = _word_end(text, min(len(text), start + width))
         window = text[start:end]
         parts, position = [], 0
-        for hit_start, hit_end in self._hits(window):
-            if hit_start < position:
-                continue
+        for hit_start, hit_end in _joined(self._hits(window), window):
             parts.append(escape(window[position:hit_start]))
             parts.append(f"<mark>{escape(window[hit_start:hit_end])}</mark>")
             position = hit_end
@@ -98,6 +96,19 @@ class Highlighter:
             if count > best_count:
                 best, best_count = hit_start, count
         return best
+
+
+def _joined(hits, text):
+    """Hits in order without overlaps, neighbours joined: "<mark>climate change</mark>"."""
+    spans = []
+    for start, end in hits:
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        elif spans and not text[spans[-1][1] : start].strip():
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return spans
 
 
 def _resolution_pattern(key):
