@@ -1,13 +1,17 @@
 """Pages people read. Thin function views; queries live on the models' QuerySets."""
 
+import json
+
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from . import charts, citing
 from .markup import linked_paragraphs, marked_sentence
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
+from .search_indexes import resolution_key
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 50
@@ -98,14 +102,46 @@ def statement_detail(request, pk, slug=None):
         meeting.symbol: meeting.get_absolute_url()
         for meeting in Meeting.objects.filter(symbol__in=[reference.symbol for reference in references])
     }
+    stable_url = citing.stable_url(request, statement)
     context = {
         "statement": statement,
         "paragraphs": linked_paragraphs(statement, citations, references, meeting_urls),
         "citations": citations,
         "references": references,
         "similar": more_like_this(statement),
+        "stable_url": stable_url,
+        "citation": citing.plain_citation(statement, stable_url),
+        "bibtex": citing.bibtex(statement, stable_url),
     }
     return render(request, "statements/statement_detail.html", context)
+
+
+@require_GET
+def statement_cite_bibtex(request, pk):
+    statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
+    response = HttpResponse(citing.bibtex(statement, citing.stable_url(request, statement)),
+                            content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.bib"'
+    return response
+
+
+@require_GET
+def statement_cite_csl(request, pk):
+    """CSL-JSON: a list of one item, as citeproc, Zotero and Pandoc read it."""
+    statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
+    item = citing.csl_item(statement, citing.stable_url(request, statement))
+    response = HttpResponse(json.dumps([item], ensure_ascii=False, indent=2),
+                            content_type="application/vnd.citationstyles.csl+json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.json"'
+    return response
+
+
+def year_rows(statements, **search_params):
+    """Statements per year, each year with the search narrowing to it."""
+    return [
+        (year, count, charts.search_url(**search_params, year=year))
+        for year, count in charts.statements_per_year(statements)
+    ]
 
 
 @require_GET
@@ -122,7 +158,11 @@ def speaker_detail(request, pk, slug=None):
         return redirect(speaker, permanent=True)
     page = paginate(request, speaker.statements.with_people().newest_first())
     most_cited = Resolution.objects.filter(citations__statement__speaker=speaker).most_cited()[:10]
-    context = {"speaker": speaker, "page": page, "most_cited": most_cited, "page_query": query_without_page(request)}
+    per_year = charts.year_chart(year_rows(speaker.statements.all(), speaker=speaker.pk), chart_id="speaker-years")
+    context = {
+        "speaker": speaker, "page": page, "most_cited": most_cited, "page_query": query_without_page(request),
+        "per_year": per_year,
+    }
     return render(request, "statements/speaker_detail.html", context)
 
 
@@ -140,7 +180,9 @@ def country_detail(request, slug):
     speakers = country.speakers.annotate(statement_count=Count("statements")).order_by("-statement_count", "name")
     page = paginate(request, Statement.objects.with_people().filter(speaker__country=country).newest_first())
     most_cited = Resolution.objects.filter(citations__statement__speaker__country=country).most_cited()[:10]
-    context = {"country": country, "speakers": speakers, "page": page, "most_cited": most_cited}
+    statements = Statement.objects.filter(speaker__country=country)
+    per_year = charts.year_chart(year_rows(statements, country=country.slug), chart_id="country-years")
+    context = {"country": country, "speakers": speakers, "page": page, "most_cited": most_cited, "per_year": per_year}
     return render(request, "statements/country_detail.html", context)
 
 
@@ -173,12 +215,19 @@ def _resolution_page(request, resolution):
     page = paginate(request, citations, DIRECTORY_PER_PAGE)
     for citation in page:
         citation.marked_sentence = marked_sentence(citation)
-    countries = (
-        Country.objects.filter(speakers__statements__citations__resolution=resolution)
-        .annotate(statement_count=Count("speakers__statements", distinct=True))
-        .order_by("-statement_count", "name")[:10]
+    key = resolution_key(resolution.body, resolution.session, resolution.number)
+    per_year = charts.year_chart(
+        year_rows(Statement.objects.citing(resolution), resolution=key),
+        title="Statements citing it, per year", chart_id="resolution-years",
     )
-    context = {"resolution": resolution, "page": page, "countries": countries}
+    context = {
+        "resolution": resolution,
+        "page": page,
+        "countries": charts.citing_delegations(resolution),
+        "cited_together": charts.cited_together(resolution),
+        "per_year": per_year,
+        "search_key": key,
+    }
     return render(request, "statements/resolution_detail.html", context)
 
 

@@ -1,0 +1,158 @@
+"""Citation analytics: numbers counted in the database, drawn as small SVG charts by the server.
+
+Every count here is one aggregate query (GROUP BY year, COUNT DISTINCT statement); Python only
+fills the years nobody spoke in with zeros and works out where the bars go, so a chart reads
+the same on SQLite and PostgreSQL and costs one query however large the archive grows.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+
+from .models import Country, Resolution
+
+TOP = 10
+
+# Geometry of the year chart, in SVG user units (pixels at natural size).
+PLOT_HEIGHT = 120
+TOP_ROOM = 18  # room for the count above the tallest bar
+BOTTOM_ROOM = 22  # room for the year under each bar
+SIDE_ROOM = 6
+SLOT_MIN, SLOT_MAX, PREFERRED_WIDTH = 30, 64, 560
+WIDE_CHART = 420  # wider than this scrolls sideways on a phone instead of shrinking its text
+
+
+def statements_per_year(statements):
+    """[(year, number of statements)] for a queryset of statements, oldest first; undated left out."""
+    rows = (
+        statements.exclude(date=None)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values("year")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("year")
+    )
+    return [(row["year"], row["count"]) for row in rows]
+
+
+def citing_delegations(resolution, limit=TOP):
+    """The delegations whose speakers cited the resolution in most statements, with that count."""
+    return (
+        Country.objects.filter(speakers__statements__citations__resolution=resolution)
+        .annotate(statement_count=Count("speakers__statements", distinct=True))
+        .order_by("-statement_count", "name")[:limit]
+    )
+
+
+def cited_together(resolution, limit=TOP):
+    """Other resolutions cited in the same statements, most often first; `citation_count` is the
+    number of statements citing both (the filter restricts the counted citations to those)."""
+    return (
+        Resolution.objects.filter(citations__statement__citations__resolution=resolution)
+        .exclude(pk=resolution.pk)
+        .most_cited()[:limit]
+    )
+
+
+def search_url(**params):
+    """/search/ narrowed by facet keys, e.g. search_url(speaker=12, year=2017)."""
+    return reverse("statements:search") + "?" + urlencode(params)
+
+
+@dataclass(frozen=True)
+class Bar:
+    year: int
+    count: int
+    url: str | None
+    x: float
+    y: float
+    width: float
+    height: float
+    labelled: bool
+
+    @property
+    def centre(self):
+        return round(self.x + self.width / 2, 1)
+
+    @property
+    def count_y(self):
+        return round(self.y - 5, 1)
+
+
+@dataclass(frozen=True)
+class YearChart:
+    """A bar per year from the first to the last, each bar a link when it has statements."""
+
+    id: str
+    title: str
+    description: str
+    bars: tuple
+    width: int
+    height: int
+    baseline: int
+    show_counts: bool
+    total: int
+
+    @property
+    def year_y(self):
+        return self.height - 6
+
+    @property
+    def wide(self):
+        return self.width > WIDE_CHART
+
+    @property
+    def peak(self):
+        return max((bar.count for bar in self.bars), default=0)
+
+
+def year_chart(rows, title="Statements per year", chart_id="years", noun="statement"):
+    """Lay out [(year, count, url)] as a YearChart; missing years between get empty bars."""
+    counts = {int(year): (int(count), url) for year, count, url in rows}
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    years = range(first, last + 1)
+    slot = max(SLOT_MIN, min(SLOT_MAX, PREFERRED_WIDTH / len(years)))
+    peak = max(count for count, _url in counts.values()) or 1
+    every = 1 if slot >= 40 else 2 if slot >= 30 and len(years) <= 24 else 5
+    bars = []
+    for index, year in enumerate(years):
+        count, url = counts.get(year, (0, None))
+        height = round(PLOT_HEIGHT * count / peak, 1)
+        if count and height < 2:
+            height = 2.0  # a bar for one statement among thousands is still visible
+        bars.append(
+            Bar(
+                year=year,
+                count=count,
+                url=url if count else None,
+                x=round(SIDE_ROOM + index * slot + slot * 0.15, 1),
+                y=round(TOP_ROOM + PLOT_HEIGHT - height, 1),
+                width=round(slot * 0.7, 1),
+                height=height,
+                labelled=len(years) <= 12 or year % every == 0 or year in (first, last),
+            )
+        )
+    total = sum(count for count, _url in counts.values())
+    plural = noun if total == 1 else f"{noun}s"
+    busiest = max(bars, key=lambda bar: bar.count)
+    description = (
+        f"{total:,} {plural} from {first} to {last}; the most, {busiest.count:,}, in {busiest.year}."
+        if first != last
+        else f"{total:,} {plural}, all in {first}."
+    )
+    return YearChart(
+        id=chart_id,
+        title=title,
+        description=description,
+        bars=tuple(bars),
+        width=round(SIDE_ROOM * 2 + slot * len(years)),
+        height=TOP_ROOM + PLOT_HEIGHT + BOTTOM_ROOM,
+        baseline=TOP_ROOM + PLOT_HEIGHT,
+        show_counts=slot >= 34,
+        total=total,
+    )
