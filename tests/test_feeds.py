@@ -1,0 +1,141 @@
+"""Atom feeds of new statements, and the citation formats each statement offers."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from statements.models import Country, Resolution, Speaker, Statement
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def atom(response):
+    """The feed parsed, after checking what every Atom feed and entry must carry."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}") is not None, f"the feed has no {name}"
+    for link in feed.iter(f"{ATOM}link"):
+        assert link.get("href").startswith("http://testserver/"), link.get("href")
+    for entry in feed.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert (entry.findtext(f"{ATOM}{name}") or "").strip(), f"an entry has no {name}"
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/statements/")
+    return feed
+
+
+def entry_ids(feed):
+    return [int(re.search(r"/statements/(\d+)/", entry.findtext(f"{ATOM}id"))[1]) for entry in feed.findall(f"{ATOM}entry")]
+
+
+def test_the_site_feed_is_valid_atom_with_every_statement(client, seeded):
+    feed = atom(client.get("/statements/feed/"))
+    assert sorted(entry_ids(feed)) == sorted(Statement.objects.values_list("pk", flat=True))
+
+
+def test_a_speakers_feed_holds_only_their_statements(client, seeded):
+    speaker = Speaker.objects.get(name="Koro Bessho")
+    feed = atom(client.get(f"/speakers/{speaker.pk}/feed/"))
+    assert sorted(entry_ids(feed)) == sorted(speaker.statements.values_list("pk", flat=True))
+    assert "Koro Bessho" in feed.findtext(f"{ATOM}title")
+
+
+def test_a_countrys_feed_holds_its_delegations_statements(client, seeded):
+    feed = atom(client.get("/countries/japan/feed/"))
+    assert sorted(entry_ids(feed)) == sorted(Statement.objects.filter(speaker__country__slug="japan").values_list("pk", flat=True))
+
+
+def test_a_resolutions_feed_holds_the_statements_citing_it(client, seeded):
+    resolution = Resolution.objects.get(body="SC", number=2341)
+    feed = atom(client.get("/resolutions/2341/feed/"))
+    assert entry_ids(feed) == list(Statement.objects.citing(resolution).values_list("pk", flat=True))
+    assert "S/RES/2341" in [c.get("term") for c in feed.iter(f"{ATOM}category")]
+
+
+def test_a_search_feed_holds_what_the_search_finds_and_links_back_to_the_search(client, seeded):
+    feed = atom(client.get("/search/feed/", {"q": "resolution 2341"}))
+    assert len(entry_ids(feed)) == 1
+    links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert links["alternate"] == "http://testserver/search/?q=resolution+2341"
+    assert links["self"] == "http://testserver/search/feed/?q=resolution+2341"
+
+
+def test_a_search_feed_with_bad_parameters_is_a_400_and_unknown_objects_404(client, seeded):
+    assert client.get("/search/feed/", {"year": "1066"}).status_code == 400
+    assert client.get("/speakers/99999/feed/").status_code == 404
+    assert client.get("/resolutions/9999/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/statements/", "speaker", "country", "/resolutions/2341/"])
+def test_pages_announce_their_feed_to_browsers_and_show_a_link_to_it(client, seeded, path):
+    if path == "speaker":
+        path = Speaker.objects.get(name="Koro Bessho").get_absolute_url()
+    elif path == "country":
+        path = Country.objects.get(slug="japan").get_absolute_url()
+    page = client.get(path).content.decode()
+    head = page.split("</head>")[0]
+    match = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', head)
+    assert match, "no feed announced in <head>"
+    assert f'class="feed-link" href="{match[1]}"' in page
+    assert client.get(match[1]).status_code == 200
+
+
+# --- Citations -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keynote(seeded):
+    return Statement.objects.get(title="Keynote Address")
+
+
+def test_bibtex_is_one_entry_with_the_stable_url_author_title_and_year(client, keynote):
+    response = client.get(f"/statements/{keynote.pk}/cite.bib")
+    assert response["Content-Type"].startswith("application/x-bibtex")
+    text = response.content.decode()
+    entry = re.fullmatch(r"@misc\{([\w-]+),\n((?:  \w+ = .+,\n)*  \w+ = .+)\n\}\n", text)
+    assert entry, text
+    fields = dict(re.findall(r"^  (\w+) = (.+?),?$", entry[2], re.M))
+    assert fields["url"] == f"{{http://testserver/statements/{keynote.pk}/}}"
+    assert fields["title"] == "{{Keynote Address}}"
+    assert fields["author"] == "{{Kentaro Sonoura}}"
+    assert fields["year"] == "2017"
+    assert text.count("{") == text.count("}")
+
+
+def test_bibtex_escapes_what_latex_would_read_as_commands(keynote):
+    from statements.citing import bibtex
+
+    keynote.title = "Costs of 50% & more_ {braces} #1"
+    text = bibtex(keynote, "http://x/statements/1/")
+    assert r"50\% \& more\_ \{braces\} \#1" in text
+
+
+def test_csl_json_is_a_speech_with_title_author_date_and_url(client, keynote):
+    response = client.get(f"/statements/{keynote.pk}/cite.json")
+    assert response["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
+    [item] = json.loads(response.content)
+    assert item["type"] == "speech"
+    assert item["title"] == "Keynote Address"
+    assert item["author"] == [{"literal": "Kentaro Sonoura"}]
+    assert item["issued"] == {"date-parts": [[2017, 6, 1]]}
+    assert item["URL"] == f"http://testserver/statements/{keynote.pk}/"
+
+
+def test_the_statement_page_offers_a_citation_to_copy_and_paragraph_permalinks(client, keynote):
+    page = client.get(keynote.get_absolute_url()).content.decode()
+    assert 'id="cite-text"' in page and f"http://testserver/statements/{keynote.pk}/" in page
+    assert "Kentaro Sonoura (Japan), “Keynote Address,”" in page
+    assert f'href="/statements/{keynote.pk}/cite.bib"' in page and f'href="/statements/{keynote.pk}/cite.json"' in page
+    assert 'data-copy="cite-text" hidden' in page, "the copy button appears only when its script runs"
+    for number in range(1, len(keynote.paragraphs) + 1):
+        assert f'id="p{number}"' in page and f'href="#p{number}"' in page
+    assert "<script>" not in page and " style=" not in page
+
+
+def test_the_stable_url_leads_to_the_statement(client, keynote):
+    response = client.get(f"/statements/{keynote.pk}/")
+    assert response.status_code == 301 and response["Location"] == keynote.get_absolute_url()
