@@ -21,7 +21,7 @@ PLOT_HEIGHT = 120
 TOP_ROOM = 18  # room for the count above the tallest bar
 BOTTOM_ROOM = 22  # room for the year under each bar
 SIDE_ROOM = 6
-SLOT_MIN, SLOT_MAX, PREFERRED_WIDTH = 30, 64, 560
+SLOT_MIN, SLOT_MAX, PREFERRED_WIDTH = 30, 48, 330  # about 11 years fit a phone unscaled
 WIDE_CHART = 420  # wider than this scrolls sideways on a phone instead of shrinking its text
 
 

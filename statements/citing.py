@@ -33,13 +33,13 @@ def _delegation(statement):
 
 def _venue(statement):
     """Where it was said, as a reader would name it: the meeting or forum and occasion."""
-    parts = []
-    if statement.forum:
-        parts.append(statement.forum)
+    occasion = statement.occasion if statement.occasion != statement.display_title else ""
+    # Occasions often repeat the forum ("Plenary Meeting of the Global Initiative ..."): say it once.
+    parts = [statement.forum] if statement.forum and statement.forum not in occasion else []
     if statement.meeting_id:
         parts.append(statement.meeting.symbol)
-    elif statement.occasion and statement.occasion != statement.display_title:
-        parts.append(statement.occasion)
+    elif occasion:
+        parts.append(occasion)
     return ", ".join(parts)
 
 
