@@ -173,7 +173,7 @@ def haystack_connection():
     url = os.environ.get("HAYSTACK_URL", "")
     if not url:
         return {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "ENGINE": "statements.whoosh_backend.ArchiveWhooshEngine",
             "PATH": os.environ.get("WHOOSH_INDEX_PATH", str(DATA_DIR / "whoosh_index")),
         }
     parts = urlsplit(url)

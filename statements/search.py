@@ -29,7 +29,10 @@ from itertools import accumulate, chain, islice
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
+from haystack.backends.whoosh_backend import WhooshSearchBackend
+from haystack.exceptions import MissingDependency
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import StemmingAnalyzer
@@ -556,7 +559,11 @@ _engines = {}
 def search_engine():
     """The direct Whoosh search when haystack uses Whoosh, haystack's own search otherwise."""
     connection = settings.HAYSTACK_CONNECTIONS["default"]
-    if connection["ENGINE"] != "haystack.backends.whoosh_backend.WhooshEngine":
+    try:
+        whoosh = issubclass(import_string(connection["ENGINE"]).backend, WhooshSearchBackend)
+    except (ImportError, MissingDependency):  # the engine's client library is not installed here
+        whoosh = False
+    if not whoosh:
         return HaystackSearch()
     path = connection["PATH"]
     if path not in _engines:

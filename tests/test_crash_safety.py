@@ -12,7 +12,8 @@ from whoosh.index import open_dir
 
 from .conftest import REPO
 
-STATEMENTS = 400
+# Over indexing.BULK_THRESHOLD, so rebuilds run with two writer processes.
+STATEMENTS = 1200
 
 
 def manage(env, *args, **kwargs):
@@ -30,7 +31,7 @@ def archive_on_disk(tmp_path_factory):
     words = "peace security council resolution development climate humanitarian cooperation".split()
     rng = random.Random(7)
     for number in range(STATEMENTS):
-        body = " ".join(rng.choice(words) for _ in range(400))
+        body = " ".join(rng.choice(words) for _ in range(150))
         (texts / f"s{number:04}.txt").write_text(
             f"Mr. Speaker{number} (Japan): We recall resolution {2000 + number % 300}. {body}.", encoding="utf-8"
         )
@@ -47,6 +48,18 @@ def indexed_count(env):
         return searcher.doc_count()
 
 
+def assert_no_process_left(group, seconds=5):
+    """The rebuild's writer processes die with it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("writer processes outlived the killed rebuild")
+
+
 def test_kill_9_during_rebuild_twenty_times_never_leaves_a_partial_index(archive_on_disk):
     env = archive_on_disk
     assert indexed_count(env) == STATEMENTS
@@ -54,13 +67,14 @@ def test_kill_9_during_rebuild_twenty_times_never_leaves_a_partial_index(archive
     for attempt in range(20):
         process = subprocess.Popen(
             [sys.executable, "manage.py", "rebuild_search_index"], cwd=REPO, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         # Start-up takes about 1.5 s and the rebuild about 3 s here: kills land in both.
         time.sleep(rng.uniform(1.0, 5.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert indexed_count(env) == STATEMENTS, f"after kill {attempt + 1}"
+        assert_no_process_left(process.pid)
     result = manage(env, "sync_index", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 

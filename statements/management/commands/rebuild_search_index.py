@@ -21,7 +21,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from whoosh.writing import CLEAR
 
-from statements.indexing import RETRY_FOR_SECONDS, update_statements
+from statements.indexing import RETRY_FOR_SECONDS, update_statements, writer_options
 from statements.models import Statement
 
 logger = logging.getLogger(__name__)
@@ -49,10 +49,10 @@ def open_or_recreate(backend: WhooshSearchBackend):
 def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
     """Write all statements into fresh segments, then swap them in with one TOC commit."""
     ix, _ = open_or_recreate(backend)
-    writer = ix.writer(timeout=RETRY_FOR_SECONDS, limitmb=256)
+    ids = list(Statement.objects.order_by("pk").values_list("pk", flat=True))
+    writer = ix.writer(timeout=RETRY_FOR_SECONDS, **writer_options(len(ids)))
     try:
         _align_schema(writer, backend.schema)
-        ids = list(Statement.objects.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), CHUNK):
             for statement in index.index_queryset().filter(pk__in=ids[start : start + CHUNK]):
                 document = {key: backend._from_python(value) for key, value in index.full_prepare(statement).items()}
@@ -76,7 +76,7 @@ def _align_schema(writer, schema):
         if name not in schema.names():
             writer.remove_field(name)
     for name in schema.names():
-        if name not in current.names() or type(current[name]) is not type(schema[name]):
+        if name not in current.names() or current[name] != schema[name]:
             if name in current.names():
                 writer.remove_field(name)
             writer.add_field(name, schema[name])

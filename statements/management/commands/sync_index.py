@@ -6,6 +6,8 @@ no longer exist are removed. `--check` only reports, and exits non-zero on drift
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.query import SearchQuerySet
 
 from statements.indexing import update_statements
@@ -13,6 +15,17 @@ from statements.models import Statement
 
 
 def indexed_statement_ids() -> set[int]:
+    backend = connections["default"].get_backend()
+    if isinstance(backend, WhooshSearchBackend):
+        # Reading the stored ids directly: haystack pages through a search 100 results at a time.
+        if not backend.setup_complete:
+            backend.setup()
+        with backend.index.refresh().searcher() as searcher:
+            return {
+                int(fields["django_id"])
+                for fields in searcher.reader().all_stored_fields()
+                if fields.get("django_ct") == "statements.statement"
+            }
     results = SearchQuerySet().models(Statement).all().values_list("pk", flat=True)
     return {int(pk) for pk in results}
 
