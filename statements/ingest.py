@@ -343,7 +343,11 @@ def text_files(paths) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts))
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
             )
         else:
             found.append(path)

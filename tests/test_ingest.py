@@ -160,3 +160,14 @@ def test_different_first_names_with_one_surname_are_two_people(db):
     make_statement("a.txt", "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2017\nThank you for this debate on peace.")
     make_statement("b.txt", "Statement by Mr. Yuki Tanaka, Minister, Japan\n2 June 2017\nThank you for this debate on peace.")
     assert sorted(Speaker.objects.values_list("name", flat=True)) == ["Ken Tanaka", "Yuki Tanaka"]
+
+
+def test_a_folder_named_through_dot_dot_is_walked(db, tmp_path, monkeypatch):
+    (tmp_path / "inner").mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, tmp_path / "inner" / seed.name)
+    (tmp_path / "inner" / ".hidden").mkdir()
+    (tmp_path / "inner" / ".hidden" / "draft.txt").write_text("Mr. Draft (Japan): not for import at all.")
+    monkeypatch.chdir(tmp_path / "inner")
+    out, _ = ingest("../inner")
+    assert "3 created" in out
