@@ -30,8 +30,17 @@ class Country(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200] or "country"
+            self.slug = self.unused_slug()
         super().save(*args, **kwargs)
+
+    def unused_slug(self):
+        """The name as a slug; names that slug alike ("Guinea Bissau", "Guinea-Bissau") get -2, -3."""
+        base = slugify(self.name)[:190] or "country"
+        slug, number = base, 1
+        while Country.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     def get_absolute_url(self):
         return reverse("statements:country-detail", args=[self.slug])

@@ -171,3 +171,18 @@ def test_a_folder_named_through_dot_dot_is_walked(db, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "inner")
     out, _ = ingest("../inner")
     assert "3 created" in out
+
+
+def test_two_delegation_names_that_slug_alike_get_two_pages(db):
+    from statements.ingest import find_or_create_country
+
+    first, second = find_or_create_country("Guinea Bissau Group"), find_or_create_country("Guinea-Bissau Group")
+    assert first != second and first.slug == "guinea-bissau-group" and second.slug == "guinea-bissau-group-2"
+
+
+def test_a_year_before_the_united_nations_is_not_read_as_a_resolution_year():
+    from statements.parsing import parse_statement
+
+    parsed = parse_statement("Mr. Bessho (Japan): We recall resolution 1234 (1942) and resolution 1540 (2004).")
+    years = {ref.number: ref.year for ref in parsed.resolutions}
+    assert years.get(1540) == 2004 and years.get(1234) is None

@@ -82,7 +82,7 @@ class SymbolRef:
     paragraph: int = 0
 
 
-YEAR = r"\(\s*(?P<year>1[94]\d\d|20\d\d)\s*\)"
+YEAR = r"\(\s*(?P<year>194[5-9]|19[5-9]\d|20\d\d)\s*\)"
 SC_SYMBOL = re.compile(r"\bS/RES/(?P<number>\d{1,4})(?:\s*" + YEAR + ")?")
 GA_SYMBOL = re.compile(r"\bA/RES/(?P<session>\d{1,2})/(?P<number>\d{1,4})\b")
 
@@ -206,7 +206,7 @@ def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_na
         return  # an old General Assembly resolution ("1514 (XV)", "377 A (V)") or another body's
     year = None
     if paren:
-        if not re.fullmatch(r"\s*(1[94]\d\d|20\d\d)\s*", paren):
+        if not re.fullmatch(r"\s*(194[5-9]|19[5-9]\d|20\d\d)\s*", paren):
             return  # "181 (II)": a General Assembly session in Roman numerals
         year = paren.strip()
     elif ambiguous:
