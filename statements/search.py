@@ -625,12 +625,23 @@ def results_context(form, outcome, page):
         "pages": pagination_links(form, page),
         "facets": facet_groups(form, outcome.facets),
         "chips": selection_chips(form),
+        "year_chart": year_chart_rows(form, outcome.facets.get("year", [])),
         "resolutions": resolutions_asked_for(query),
         "text_search_url": form.url(query=f'"{query.text}"') if bare_number else None,
         "suggestion": outcome.suggestion,
         "suggestion_url": form.url(query=outcome.suggestion) if outcome.suggestion else None,
         "left_out": [c.value for c in query.clauses if c.kind in ("word", "phrase") and not stemmed_terms(c.value)],
     }
+
+
+def year_chart_rows(form, year_counts):
+    """(year, count, url) for the chart of matches per year: a bar narrows to its year, or widens back."""
+    selected = set(form.selected().get("year", ()))
+    return [
+        (key, count, form.url_removing("year", key) if key in selected else form.url_adding("year", key))
+        for key, count in year_counts
+        if count
+    ]
 
 
 def load_results(pks, query):

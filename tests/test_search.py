@@ -379,3 +379,18 @@ def test_no_parameters_whatsoever_get_a_server_error_or_a_slow_answer(client, se
     response = client.get(SEARCH, params)
     assert response.status_code in (200, 400, 404)
     assert time.perf_counter() - started < 1
+
+
+def test_results_offer_a_year_chart_and_downloads_of_the_same_search(seeded, client, django_capture_on_commit_callbacks):
+    from .factories import make_statement
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_statement("2016.txt", "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2016\nJapan supports peace and security in every region.")
+    response = client.get("/search/", {"q": "japan"})
+    html = response.content.decode()
+    assert "Matching statements per year" in html
+    assert 'href="?q=japan&amp;year=2017"' in html
+    assert 'href="/search/export.csv?q=japan"' in html and 'href="/search/export.jsonl?q=japan"' in html
+    assert 'href="/search/feed/?q=japan"' in html
+    narrowed = client.get("/search/", {"q": "japan", "year": "2017"})
+    assert narrowed.context["page"].paginator.count == 2
