@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from .models import Country, Resolution
@@ -26,10 +25,9 @@ WIDE_CHART = 420  # wider than this scrolls sideways on a phone instead of shrin
 
 
 def statements_per_year(statements):
-    """[(year, number of statements)] for a queryset of statements, oldest first; undated left out."""
+    """[(year, number of statements)] for a queryset of statements, oldest first; those of no known year left out."""
     rows = (
-        statements.exclude(date=None)
-        .annotate(year=ExtractYear("date"))
+        statements.exclude(year=None)
         .order_by()
         .values("year")
         .annotate(count=Count("pk", distinct=True))

@@ -15,6 +15,7 @@ defaults get wrong, handled here:
 - Bulk imports defer everything to one batched update through a single writer.
 """
 
+import datetime as dt
 import logging
 import os
 import queue
@@ -28,6 +29,7 @@ from django.db.models.signals import post_delete, post_save
 from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from haystack.constants import ID
+from haystack.query import SearchQuerySet
 from haystack.signals import BaseSignalProcessor
 from whoosh.index import LockError
 
@@ -80,6 +82,22 @@ def update_statements(ids, using="default", lock_wait=LOCK_WAIT_SECONDS):
             backend.update(index, statements)
         for missing in set(batch) - {statement.pk for statement in statements}:
             backend.remove(statement_identifier(missing))
+
+
+def indexed_statements() -> dict[int, dt.datetime | None]:
+    """Each indexed statement's id with the last-modified time its index entry was made from."""
+    backend = connections["default"].get_backend()
+    if isinstance(backend, WhooshSearchBackend):
+        # Reading the stored fields directly: haystack pages through a search 100 results at a time.
+        if not backend.setup_complete:
+            backend.setup()
+        with backend.index.refresh().searcher() as searcher:
+            return {
+                int(fields["django_id"]): fields.get("modified")
+                for fields in searcher.reader().all_stored_fields()
+                if fields.get("django_ct") == "statements.statement"
+            }
+    return {int(pk): modified for pk, modified in SearchQuerySet().models(Statement).values_list("pk", "modified")}
 
 
 def _batches(ids):

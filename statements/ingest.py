@@ -86,6 +86,8 @@ def apply_overrides(parsed: ParsedStatement, overrides: Overrides | None) -> Par
     if given:
         speaker = replace(speaker, **given)
     given_fields = {key: value for key, value in overrides.fields.items() if value not in (None, "")}
+    if given_fields.get("date"):
+        given_fields["year"] = given_fields["date"].year
     return replace(parsed, speaker=speaker if speaker.name else None, **given_fields)
 
 
@@ -209,6 +211,7 @@ def _write(source, parsed, digest, overrides, existing):
     statement.speaker = find_or_create_speaker(parsed.speaker)
     statement.title = parsed.title or ""
     statement.date = parsed.date
+    statement.year = parsed.date.year if parsed.date else parsed.year
     statement.place = parsed.place or ""
     statement.forum = parsed.forum or ""
     statement.occasion = parsed.occasion or ""

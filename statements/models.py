@@ -94,7 +94,10 @@ class Meeting(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def newest_first(self):
-        return self.order_by(models.F("date").desc(nulls_last=True), "-pk")
+        """By year, then date: a General Debate speech known only by its year sorts within its year."""
+        return self.order_by(
+            models.F("year").desc(nulls_last=True), models.F("date").desc(nulls_last=True), "-pk"
+        )
 
     def with_people(self):
         return self.select_related("speaker", "speaker__country", "meeting")
@@ -110,6 +113,9 @@ class Statement(models.Model):
         Speaker, on_delete=models.PROTECT, related_name="statements", null=True, blank=True
     )
     date = models.DateField(null=True, blank=True, help_text="Empty when the text does not say.")
+    year = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The date's year; set alone when only the year is known (General Debates)."
+    )
     place = models.CharField(max_length=200, blank=True)
     forum = models.CharField(max_length=300, blank=True, help_text="The body or conference.")
     occasion = models.CharField(max_length=500, blank=True, help_text="The debate or meeting.")
@@ -129,14 +135,25 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["date"], name="statement_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="statement_date_idx"),
+            models.Index(fields=["year", "date"], name="statement_year_date_idx"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1945, year__lte=2100), name="statement_year_plausible"
+            ),
             models.CheckConstraint(condition=~Q(body=""), name="statement_body_not_empty"),
             models.CheckConstraint(condition=~Q(source=""), name="statement_source_not_empty"),
         ]
 
     def __str__(self):
         return self.display_title
+
+    def save(self, *args, **kwargs):
+        if self.date:  # an editor who corrects the date corrects the year with it
+            self.year = self.date.year
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("statements:statement-detail", args=[self.pk, slugify(self.display_title)[:60] or "statement"])

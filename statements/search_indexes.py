@@ -10,6 +10,8 @@ Nothing is stored for display: result pages read titles, names and text from the
 so the index holds only what searching, faceting and sorting need.
 """
 
+import datetime as dt
+
 from django.utils.text import slugify
 from haystack import indexes
 
@@ -33,6 +35,8 @@ def symbol_key(symbol):
 class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     date = indexes.DateField(model_attr="date", null=True)
+    # When this entry was made from the database row: sync_index finds entries older than their row.
+    modified = indexes.DateTimeField(null=True)
 
     speaker = indexes.MultiValueField()
     country = indexes.MultiValueField()
@@ -76,8 +80,12 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_forum(self, statement):
         return [forum_key(statement.forum)] if statement.forum else []
 
+    def prepare_modified(self, statement):
+        # Whoosh stores naive datetimes; the database's are aware (USE_TZ), in UTC.
+        return statement.modified.astimezone(dt.UTC).replace(tzinfo=None) if statement.modified else None
+
     def prepare_year(self, statement):
-        return [str(statement.date.year)] if statement.date else []
+        return [str(statement.year)] if statement.year else []
 
     def prepare_resolution(self, statement):
         return sorted(

@@ -145,7 +145,8 @@ def test_json_lines_plain_or_gzipped_import_with_their_metadata(search_index, tm
     assert "2 statements read: 2 created" in out
     assert "columns ignored" not in out
     nzl = Statement.objects.get(source="UNGDC_NZL_75_2020")
-    assert nzl.date is None  # the corpus gives none; the year is in the occasion
+    assert nzl.date is None  # the corpus gives none; the year is in the occasion and the year field
+    assert nzl.year == 2020
     assert (nzl.forum, nzl.occasion) == ("United Nations General Assembly", "General Debate, 75th session (2020)")
     assert (nzl.speaker.honorific, nzl.speaker.name, nzl.speaker.role, nzl.speaker.country.name) == (
         "Ms.", "Jacinda Ardern", "Prime Minister", "New Zealand",
@@ -243,3 +244,14 @@ def test_a_rerun_after_a_killed_import_indexes_what_was_stored_but_never_indexed
     out, err = ingest(manifest=MANIFEST)
     assert "0 created, 0 updated, 5 unchanged" in out and "indexing 5 statements" in err
     assert SearchQuerySet().models(Statement).count() == 5
+
+
+def test_a_general_debate_known_only_by_its_year_counts_in_that_year(
+    search_index, tmp_path, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(write_jsonl(tmp_path / "gdc.jsonl", GDC_RECORDS))
+    page = client.get("/search/", {"year": "2020"})
+    assert [result.statement.source for result in page.context["page"].object_list] == ["UNGDC_NZL_75_2020"]
+    newest = list(Statement.objects.newest_first().values_list("source", flat=True))
+    assert newest == ["UNGDC_NZL_75_2020", "UNGDC_SUN_25_1970"]

@@ -74,6 +74,21 @@ def test_sync_index_repairs_a_missing_and_an_orphaned_entry(archive):
         call_command("sync_index", "--check", stdout=StringIO())
     out = StringIO()
     call_command("sync_index", stdout=out)
-    assert "1 indexed, 1 removed" in out.getvalue()
+    assert "1 indexed, 1 removed, 0 reindexed" in out.getvalue()
     call_command("sync_index", "--check", stdout=StringIO())
     assert found("ghost") == 0 and found("infrastructure") == 1
+
+
+def test_sync_index_reindexes_an_entry_older_than_its_statement(archive):
+    from django.utils import timezone
+
+    statement = Statement.objects.get(source__startswith="004")
+    # A queryset update sends no signal: the index keeps the old title, as after a lost update.
+    Statement.objects.filter(pk=statement.pk).update(title="Closing Remarks on Safeguards", modified=timezone.now())
+    assert found("Safeguards") == 0
+    with pytest.raises(CommandError, match="drifted"):
+        call_command("sync_index", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("sync_index", stdout=out)
+    assert "1 out of date" in out.getvalue() and "1 reindexed" in out.getvalue()
+    assert found("Safeguards") == 1

@@ -69,6 +69,7 @@ class ParsedStatement:
     language: str | None = None
     resolutions: tuple[ResolutionRef, ...] = field(default=())
     document_symbols: tuple[SymbolRef, ...] = field(default=())
+    year: int | None = None  # the date's year, or the year the source gives when it has no date
 
     @property
     def body(self) -> str:
@@ -157,4 +158,5 @@ def parse_statement(text: str, context: SourceContext | None = None) -> ParsedSt
         language=header.language,
         resolutions=resolutions,
         document_symbols=symbols,
+        year=year,
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.indexing import deferred_index_updates
+from statements.indexing import deferred_index_updates, indexed_statements
 from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records, text_files
 from statements.models import Statement
 from statements.sources import ManifestError, Record, is_jsonl, read_jsonl, read_manifest
@@ -147,10 +147,8 @@ class Command(BaseCommand):
 
     def unindexed(self, already):
         """Statements stored but missing from the index: a killed run stored them and never indexed them."""
-        from statements.management.commands.sync_index import indexed_statement_ids
-
         try:
-            return set(Statement.objects.values_list("pk", flat=True)) - indexed_statement_ids() - set(already)
+            return set(Statement.objects.values_list("pk", flat=True)) - set(indexed_statements()) - set(already)
         except Exception:  # a damaged index: rebuild_search_index says how, not the importer
             return set()
 

@@ -2,32 +2,24 @@
 
 The database is the source of truth; the search index a copy. This compares the two and
 repairs drift: statements missing from the index are indexed, entries for statements that
-no longer exist are removed. `--check` only reports, and exits non-zero on drift.
+no longer exist are removed, and entries older than their statement's last change (an edit
+whose index update was lost) are reindexed. `--check` only reports, and exits non-zero on
+drift.
 """
 
-from django.core.management.base import BaseCommand, CommandError
-from haystack import connections
-from haystack.backends.whoosh_backend import WhooshSearchBackend
-from haystack.query import SearchQuerySet
+import datetime as dt
 
-from statements.indexing import update_statements
+
+from django.core.management.base import BaseCommand, CommandError
+
+from statements.indexing import indexed_statements, update_statements
 from statements.models import Statement
 
 
-def indexed_statement_ids() -> set[int]:
-    backend = connections["default"].get_backend()
-    if isinstance(backend, WhooshSearchBackend):
-        # Reading the stored ids directly: haystack pages through a search 100 results at a time.
-        if not backend.setup_complete:
-            backend.setup()
-        with backend.index.refresh().searcher() as searcher:
-            return {
-                int(fields["django_id"])
-                for fields in searcher.reader().all_stored_fields()
-                if fields.get("django_ct") == "statements.statement"
-            }
-    results = SearchQuerySet().models(Statement).all().values_list("pk", flat=True)
-    return {int(pk) for pk in results}
+def as_naive_utc(moment):
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 class Command(BaseCommand):
@@ -37,23 +29,31 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="report drift without repairing it")
 
     def handle(self, *args, **options):
-        in_database = set(Statement.objects.values_list("pk", flat=True))
+        modified = dict(Statement.objects.values_list("pk", "modified"))
+        in_database = set(modified)
         try:
-            in_index = indexed_statement_ids()
+            indexed = indexed_statements()
         except Exception as error:  # a damaged Whoosh index fails in many ways
             raise CommandError(
                 f"the search index cannot be read ({error.__class__.__name__}: {error}); "
                 "restore it with: python manage.py rebuild_search_index"
             ) from None
+        in_index = set(indexed)
         missing, orphaned = in_database - in_index, in_index - in_database
+        stale = {
+            pk
+            for pk in in_database & in_index
+            if indexed[pk] is not None and as_naive_utc(indexed[pk]) != as_naive_utc(modified[pk])
+        }
         self.stdout.write(
             f"{len(in_database)} statements in the database, {len(in_index)} in the index: "
-            f"{len(missing)} missing from the index, {len(orphaned)} no longer in the database"
+            f"{len(missing)} missing from the index, {len(orphaned)} no longer in the database, "
+            f"{len(stale)} out of date"
         )
         if options["check"]:
-            if missing or orphaned:
+            if missing or orphaned or stale:
                 raise CommandError("the search index has drifted from the database (run sync_index to repair)")
             return
-        update_statements(missing | orphaned)
-        if missing or orphaned:
-            self.stdout.write(f"repaired: {len(missing)} indexed, {len(orphaned)} removed")
+        update_statements(missing | orphaned | stale)
+        if missing or orphaned or stale:
+            self.stdout.write(f"repaired: {len(missing)} indexed, {len(orphaned)} removed, {len(stale)} reindexed")
