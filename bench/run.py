@@ -132,9 +132,14 @@ def write_100k_variant(corpus, folder, target=100_000):
     return out_path
 
 
-def build_archive(corpus, variant, data):
+def archive_env(data):
     env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_DEBUG": "0", "ARCHIVE_RATELIMIT": "0"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def build_archive(corpus, variant, data, reuse=False):
+    env = archive_env(data)
     manage(env, "migrate", "--no-input", stdout=subprocess.DEVNULL)
     manage(env, "collectstatic", "--no-input", stdout=subprocess.DEVNULL)
     registry = corpus / "aux" / "unsc_resolutions_index_1-2215.csv"
@@ -145,7 +150,7 @@ def build_archive(corpus, variant, data):
         jsonl = write_100k_variant(corpus, data)
     sources = [["--manifest", str(corpus / "unsc_2020" / "metadata.csv")], [str(jsonl)]]
     started = time.monotonic()
-    for source in sources:
+    for source in [] if reuse else sources:
         result = subprocess.run([PYTHON, "manage.py", "ingest", *source], cwd=REPO, env=env,
                                 capture_output=True, text=True)
         print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:], flush=True)
@@ -153,13 +158,13 @@ def build_archive(corpus, variant, data):
     started = time.monotonic()
     manage(env, "rebuild_search_index", stdout=subprocess.DEVNULL)
     rebuild_seconds = time.monotonic() - started
-    stats = subprocess.run([PYTHON, "manage.py", "shell", "-c", (
+    stats = subprocess.run([PYTHON, "manage.py", "shell", "--verbosity", "0", "-c", (
         "from django.db.models import Sum\nfrom django.db.models.functions import Length\n"
         "from statements.models import Statement\n"
         "print(Statement.objects.count(), Statement.objects.aggregate(n=Sum(Length('body')))['n'])"
     )], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout.split()
     statements, characters = int(stats[0]), int(stats[1])
-    return env, {
+    build = {
         "statements": statements,
         "text_mb": round(characters / 1e6, 1),
         "ingest_and_index_seconds": round(ingest_seconds, 1),
@@ -170,6 +175,10 @@ def build_archive(corpus, variant, data):
         "database_mb": round(folder_size(data / "archive.sqlite3") / 1e6, 1),
         "index_mb": round(folder_size(data / "whoosh_index") / 1e6, 1),
     }
+    if reuse:  # the import was measured in an earlier run
+        for key in ("ingest_and_index_seconds", "ingest_statements_per_second", "ingest_mb_per_second"):
+            build.pop(key)
+    return env, build
 
 
 def export_for_datasette(archive_db, target):
@@ -273,13 +282,14 @@ def main():
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--keep", action="store_true", help="keep the scratch archives")
+    parser.add_argument("--reuse", type=Path, help="an archive folder an earlier run built: measure it again")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     variants = ["whole", "100k"] if args.variant == "both" else [args.variant]
     for variant in variants:
-        data = Path(tempfile.mkdtemp(prefix=f"archive-bench-{variant}-"))
+        data = args.reuse or Path(tempfile.mkdtemp(prefix=f"archive-bench-{variant}-"))
         print(f"[{variant}] building in {data}", flush=True)
-        env, build = build_archive(args.corpus, variant, data)
+        env, build = build_archive(args.corpus, variant, data, reuse=bool(args.reuse))
         print(json.dumps(build, indent=2), flush=True)
         queries, memory = measure(env, data, args.reps)
         result = {
@@ -292,7 +302,7 @@ def main():
         }
         (args.out / f"{variant}.json").write_text(json.dumps(result, indent=2))
         print(json.dumps(memory), flush=True)
-        if not args.keep:
+        if not args.keep and not args.reuse:
             shutil.rmtree(data, ignore_errors=True)
 
 
