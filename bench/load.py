@@ -149,7 +149,7 @@ def main():
         thread.start()
     importer = subprocess.Popen([PYTHON, "manage.py", "ingest", "--manifest", str(data / "more.csv")], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    editor = subprocess.Popen([PYTHON, "manage.py", "shell", "-c", EDITS.format(seconds=seconds * 0.8)], cwd=REPO,
+    editor = subprocess.Popen([PYTHON, "manage.py", "shell", "--verbosity", "0", "-c", EDITS.format(seconds=seconds * 0.8)], cwd=REPO,
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for thread in threads:
         thread.join()
@@ -161,7 +161,7 @@ def main():
     server.wait(timeout=30)
 
     sync = manage(env, "sync_index", "--check", check=False, capture_output=True, text=True)
-    counts = manage(env, "shell", "-c", (
+    counts = manage(env, "shell", "--verbosity", "0", "-c", (
         "from django.db.models import Count\n"
         "from statements.models import Statement\n"
         "print(Statement.objects.count(), Statement.objects.values('source').annotate(n=Count('pk')).filter(n__gt=1).count())"

@@ -22,3 +22,27 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 class ArchiveWhooshEngine(BaseEngine):
     backend = ArchiveWhooshBackend
     query = WhooshSearchQuery
+
+
+def field_signature(field):
+    """What makes two Whoosh field definitions index alike (column and struct objects have no ==)."""
+    return (
+        type(field),
+        field.stored,
+        getattr(field, "unique", None),
+        getattr(field, "scorable", None),
+        getattr(field, "spelling", None),
+        type(getattr(field, "format", None)),
+        _analyzer_signature(getattr(field, "analyzer", None)),
+        type(field.column_type) if getattr(field, "column_type", None) else None,
+    )
+
+
+def _analyzer_signature(analyzer):
+    return tuple(type(item).__name__ for item in getattr(analyzer, "items", [analyzer]))
+
+
+def same_schema(stored, wanted) -> bool:
+    return set(stored.names()) == set(wanted.names()) and all(
+        field_signature(stored[name]) == field_signature(wanted[name]) for name in wanted.names()
+    )

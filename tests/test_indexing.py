@@ -92,3 +92,17 @@ def test_sync_index_reindexes_an_entry_older_than_its_statement(archive):
     call_command("sync_index", stdout=out)
     assert "1 out of date" in out.getvalue() and "1 reindexed" in out.getvalue()
     assert found("Safeguards") == 1
+
+
+def test_sync_index_rebuilds_an_index_built_with_other_fields(archive):
+    ix = open_dir(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+    writer = ix.writer()
+    writer.remove_field("modified")  # as an index built by an older version of the code
+    writer.commit()
+    with pytest.raises(CommandError, match="other fields"):
+        call_command("sync_index", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("sync_index", stdout=out)
+    assert "rebuilding" in out.getvalue()
+    call_command("sync_index", "--check", stdout=StringIO())
+    assert found("infrastructure") == 1

@@ -23,6 +23,7 @@ from whoosh.writing import CLEAR
 
 from statements.indexing import RETRY_FOR_SECONDS, update_statements, writer_options
 from statements.models import Statement
+from statements.whoosh_backend import field_signature
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
@@ -76,7 +77,7 @@ def _align_schema(writer, schema):
         if name not in schema.names():
             writer.remove_field(name)
     for name in schema.names():
-        if name not in current.names() or current[name] != schema[name]:
+        if name not in current.names() or field_signature(current[name]) != field_signature(schema[name]):
             if name in current.names():
                 writer.remove_field(name)
             writer.add_field(name, schema[name])

@@ -10,10 +10,26 @@ drift.
 import datetime as dt
 
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from haystack import connections
+from haystack.backends.whoosh_backend import WhooshSearchBackend
 
 from statements.indexing import indexed_statements, update_statements
 from statements.models import Statement
+from statements.whoosh_backend import same_schema
+
+
+def index_schema_is_current() -> bool:
+    """False when the Whoosh index was built with other fields than the code's SearchIndex defines."""
+    backend = connections["default"].get_backend()
+    if not isinstance(backend, WhooshSearchBackend):
+        return True
+    if not backend.setup_complete:
+        backend.setup()
+    # haystack opens the index with the code's schema; the table of contents holds the one it was built with.
+    stored, wanted = backend.storage.open_index().schema, backend.schema
+    return same_schema(stored, wanted)
 
 
 def as_naive_utc(moment):
@@ -29,6 +45,15 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="report drift without repairing it")
 
     def handle(self, *args, **options):
+        try:
+            schema_current = index_schema_is_current()
+        except Exception:  # a damaged index: reported below
+            schema_current = True
+        if not schema_current:
+            if options["check"]:
+                raise CommandError("the search index has other fields than the code defines (run sync_index)")
+            self.stdout.write("the search index has other fields than the code defines: rebuilding it")
+            call_command("rebuild_search_index", stdout=self.stdout)
         modified = dict(Statement.objects.values_list("pk", "modified"))
         in_database = set(modified)
         try:
