@@ -156,7 +156,8 @@ def main():
     elapsed = time.monotonic() - started
     import_out, import_err = importer.communicate()
     edit_out, edit_err = editor.communicate()
-    files_after = {pid: open_files(pid) for pid in pids}
+    # gunicorn recycles workers (max_requests): count the ones serving now, whatever their pid.
+    files_after = {pid: open_files(pid) for pid in worker_pids(server.pid)}
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
 
