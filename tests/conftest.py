@@ -1,5 +1,6 @@
 """Test set-up: a throwaway data folder and Whoosh index per run, and a clean index per test."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,18 @@ def seeded(db, search_index, django_capture_on_commit_callbacks):
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+def subprocess_env(data_dir):
+    """The environment for a manage.py process of its own: an embedded archive in data_dir.
+
+    These tests are about separate processes sharing SQLite and Whoosh files; they never use
+    the DATABASE_URL the suite may run with (the PostgreSQL run would share its database).
+    """
+    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data_dir), "WHOOSH_INDEX_PATH": str(Path(data_dir) / "index")}
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    return env
 
 
 @pytest.fixture

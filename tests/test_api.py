@@ -30,9 +30,23 @@ def no_throttle(settings):
     settings.RATELIMIT_ENABLED = False  # schemathesis sends hundreds of requests a minute
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """Calls straight into the WSGI app must not close the test's database connection after each
+    request, as Django's own test client arranges (PostgreSQL would otherwise see it closed)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_api_operation_answers_as_its_openapi_description_says(case, seeded, no_throttle):
+def test_every_api_operation_answers_as_its_openapi_description_says(case, seeded, no_throttle, keep_the_test_connection):
     case.call_and_validate()
 
 

@@ -1,10 +1,9 @@
 """SQLite under an import and editors' saves at the same time: WAL and timeouts, no 'database is locked'."""
 
-import os
 import subprocess
 import sys
 
-from .conftest import REPO
+from .conftest import REPO, subprocess_env
 
 EDITS = """
 from statements.models import Speaker
@@ -25,8 +24,7 @@ def test_an_import_and_admin_saves_run_together_without_locking_errors(tmp_path)
             + "Peace and security matter to every delegation here. " * 30,
             encoding="utf-8",
         )
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(tmp_path), "WHOOSH_INDEX_PATH": str(tmp_path / "index")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = subprocess_env(tmp_path)
     run = lambda *args: subprocess.Popen(  # noqa: E731
         [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

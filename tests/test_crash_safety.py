@@ -10,7 +10,7 @@ import time
 import pytest
 from whoosh.index import open_dir
 
-from .conftest import REPO
+from .conftest import REPO, subprocess_env
 
 # Over indexing.BULK_THRESHOLD, so rebuilds run with two writer processes.
 STATEMENTS = 1200
@@ -35,7 +35,7 @@ def archive_on_disk(tmp_path_factory):
         (texts / f"s{number:04}.txt").write_text(
             f"Mr. Speaker{number} (Japan): We recall resolution {2000 + number % 300}. {body}.", encoding="utf-8"
         )
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "WHOOSH_INDEX_PATH": str(data / "index")}
+    env = subprocess_env(data)
     assert manage(env, "migrate", "--no-input").returncode == 0
     result = manage(env, "ingest", str(texts))
     assert result.returncode == 0, result.stderr
