@@ -28,6 +28,7 @@ FORUM_NAMES_SECONDS = 300
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 FACET_TITLES = {"speaker": "Speaker", "country": "Country", "forum": "Forum", "year": "Year", "resolution": "Resolution"}
+MAX_KEY_CHARS = 200
 KEY_SHAPES = {
     "speaker": re.compile(r"[1-9]\d{0,9}"),
     "country": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,20}"),
@@ -52,7 +53,7 @@ class FacetKeysField(forms.Field):
         if len(values) > MAX_SELECTED_PER_FACET:
             raise ValidationError(f"Choose at most {MAX_SELECTED_PER_FACET} values for {self.facet}.")
         for item in values:
-            if len(item) > 200 or not KEY_SHAPES[self.facet].fullmatch(item):
+            if len(item) > MAX_KEY_CHARS or not KEY_SHAPES[self.facet].fullmatch(item):
                 raise ValidationError(f"“{item[:40]}” is not a {FACET_TITLES[self.facet].lower()} this archive knows.")
         return values
 

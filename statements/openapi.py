@@ -5,7 +5,7 @@ running application from this description, so the two cannot drift apart unnotic
 """
 
 from .api import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
-from .forms import KEY_SHAPES, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
+from .forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
 
 RESOLUTION_KEY = r"^(sc-[1-9][0-9]{0,3}|ga-[1-9][0-9]{0,2}-[1-9][0-9]{0,3})$"
 
@@ -37,7 +37,7 @@ def _facet(name, description):
     return {
         "name": name, "in": "query", "style": "form", "explode": True, "description": description,
         "schema": {"type": "array", "maxItems": MAX_SELECTED_PER_FACET,
-                   "items": {"type": "string", "pattern": f"^(?:{KEY_SHAPES[name].pattern})$"}},
+                   "items": {"type": "string", "maxLength": MAX_KEY_CHARS, "pattern": f"^(?:{KEY_SHAPES[name].pattern})$"}},
     }
 
 
