@@ -105,6 +105,13 @@ def _batches(ids):
         yield ids[start : start + BATCH_SIZE]
 
 
+def whoosh_document(backend, index, statement) -> dict:
+    """A statement's index entry as Whoosh takes it, converted the way haystack's backend does."""
+    document = {key: backend._from_python(value) for key, value in index.full_prepare(statement).items()}
+    document.pop("boost", None)  # Whoosh 2.5+ has no document boosts
+    return document
+
+
 def _update_whoosh(backend, index, ids, using, lock_wait):
     """One writer, one commit, a bounded wait for the lock; nothing is written if anything fails."""
     if not backend.setup_complete:
@@ -116,9 +123,7 @@ def _update_whoosh(backend, index, ids, using, lock_wait):
             found = set()
             for statement in index.index_queryset(using=using).filter(pk__in=batch):
                 found.add(statement.pk)
-                document = {key: backend._from_python(value) for key, value in index.full_prepare(statement).items()}
-                document.pop("boost", None)
-                writer.update_document(**document)
+                writer.update_document(**whoosh_document(backend, index, statement))
             for missing in set(batch) - found:
                 writer.delete_by_term(ID, statement_identifier(missing))
         writer.commit()

@@ -21,7 +21,7 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from whoosh.writing import CLEAR
 
-from statements.indexing import RETRY_FOR_SECONDS, update_statements, writer_options
+from statements.indexing import RETRY_FOR_SECONDS, update_statements, whoosh_document, writer_options
 from statements.models import Statement
 from statements.whoosh_backend import field_signature
 
@@ -56,9 +56,7 @@ def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
         _align_schema(writer, backend.schema)
         for start in range(0, len(ids), CHUNK):
             for statement in index.index_queryset().filter(pk__in=ids[start : start + CHUNK]):
-                document = {key: backend._from_python(value) for key, value in index.full_prepare(statement).items()}
-                document.pop("boost", None)
-                writer.add_document(**document)
+                writer.add_document(**whoosh_document(backend, index, statement))
             if progress:
                 progress(min(start + CHUNK, len(ids)), len(ids))
         # CLEAR drops every existing segment in the same commit that adds the new one.
