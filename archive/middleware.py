@@ -25,7 +25,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         return response
 
 
@@ -64,9 +66,7 @@ class CounterStore:
         return count
 
     def count(self, key, window) -> int:
-        row = self.connection().execute(
-            "SELECT count FROM counter WHERE key = ?", (self._key(key, window),)
-        ).fetchone()
+        row = self.connection().execute("SELECT count FROM counter WHERE key = ?", (self._key(key, window),)).fetchone()
         return row[0] if row else 0
 
 

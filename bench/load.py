@@ -123,7 +123,10 @@ def main():
     port = free_port()
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "--config", "gunicorn.conf.py", "archive.wsgi"],
-        cwd=REPO, env={**env, "PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=open(data / "gunicorn.log", "w"),
+        cwd=REPO,
+        env={**env, "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=open(data / "gunicorn.log", "w"),
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -136,21 +139,43 @@ def main():
     files_before = {pid: open_files(pid) for pid in pids}
 
     paths = [
-        "/search/?q=peace", "/search/?q=humanitarian+access", '/search/?q="sustainable+development"',
-        "/search/?q=resolution+2532", "/search/?q=2254", "/search/?q=peace&selected_facets=year:2020",
-        "/search/", "/statements/", "/resolutions/", "/speakers/", "/",
+        "/search/?q=peace",
+        "/search/?q=humanitarian+access",
+        '/search/?q="sustainable+development"',
+        "/search/?q=resolution+2532",
+        "/search/?q=2254",
+        "/search/?q=peace&selected_facets=year:2020",
+        "/search/",
+        "/statements/",
+        "/resolutions/",
+        "/speakers/",
+        "/",
     ]
     seconds = args.minutes * 60
     deadline = time.monotonic() + seconds
     results, lock = [], threading.Lock()
-    threads = [threading.Thread(target=reader, args=(base, paths, deadline, results, lock)) for _ in range(args.readers)]
+    threads = [
+        threading.Thread(target=reader, args=(base, paths, deadline, results, lock)) for _ in range(args.readers)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
-    importer = subprocess.Popen([PYTHON, "manage.py", "ingest", "--manifest", str(data / "more.csv")], cwd=REPO, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    editor = subprocess.Popen([PYTHON, "manage.py", "shell", "--verbosity", "0", "-c", EDITS.format(seconds=seconds * 0.8)], cwd=REPO,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        [PYTHON, "manage.py", "ingest", "--manifest", str(data / "more.csv")],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    editor = subprocess.Popen(
+        [PYTHON, "manage.py", "shell", "--verbosity", "0", "-c", EDITS.format(seconds=seconds * 0.8)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
@@ -162,11 +187,20 @@ def main():
     server.wait(timeout=30)
 
     sync = manage(env, "sync_index", "--check", check=False, capture_output=True, text=True)
-    counts = manage(env, "shell", "--verbosity", "0", "-c", (
-        "from django.db.models import Count\n"
-        "from statements.models import Statement\n"
-        "print(Statement.objects.count(), Statement.objects.values('source').annotate(n=Count('pk')).filter(n__gt=1).count())"
-    ), capture_output=True, text=True).stdout.split()
+    counts = manage(
+        env,
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        (
+            "from django.db.models import Count\n"
+            "from statements.models import Statement\n"
+            "print(Statement.objects.count(), Statement.objects.values('source').annotate(n=Count('pk')).filter(n__gt=1).count())"
+        ),
+        capture_output=True,
+        text=True,
+    ).stdout.split()
 
     latencies = sorted(elapsed_s for _, elapsed_s, _ in results)
     errors = [status for status, _, _ in results if status >= 500]
@@ -196,7 +230,9 @@ def main():
     if import_err.strip() and importer.returncode:
         print(import_err, file=sys.stderr)
     shutil.rmtree(data, ignore_errors=True)
-    ok = not errors and importer.returncode == 0 and editor.returncode == 0 and sync.returncode == 0 and counts[1] == "0"
+    ok = (
+        not errors and importer.returncode == 0 and editor.returncode == 0 and sync.returncode == 0 and counts[1] == "0"
+    )
     sys.exit(0 if ok else 1)
 
 

@@ -19,7 +19,6 @@ Datasette is installed into its own virtual environment under bench/.datasette-v
 """
 
 import argparse
-import csv
 import gzip
 import json
 import os
@@ -120,8 +119,10 @@ def write_100k_variant(corpus, folder, target=100_000):
     out_path = folder / "ungdc_pieces.jsonl.gz"
     unsc = sum(1 for _ in open(corpus / "unsc_2020" / "metadata.csv", encoding="utf-8")) - 1
     wanted, written = target - unsc, 0
-    with gzip.open(corpus / "ungdc" / "ungdc_1946-2024.jsonl.gz", "rt", encoding="utf-8") as source, \
-            gzip.open(out_path, "wt", encoding="utf-8") as out:
+    with (
+        gzip.open(corpus / "ungdc" / "ungdc_1946-2024.jsonl.gz", "rt", encoding="utf-8") as source,
+        gzip.open(out_path, "wt", encoding="utf-8") as out,
+    ):
         for line in source:
             record = json.loads(line)
             for number, piece in enumerate(cut_pieces(record["text"] or "")):
@@ -151,18 +152,34 @@ def build_archive(corpus, variant, data, reuse=False):
     sources = [["--manifest", str(corpus / "unsc_2020" / "metadata.csv")], [str(jsonl)]]
     started = time.monotonic()
     for source in [] if reuse else sources:
-        result = subprocess.run([PYTHON, "manage.py", "ingest", *source], cwd=REPO, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [PYTHON, "manage.py", "ingest", *source], cwd=REPO, env=env, capture_output=True, text=True
+        )
         print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:], flush=True)
     ingest_seconds = time.monotonic() - started
     started = time.monotonic()
     manage(env, "rebuild_search_index", stdout=subprocess.DEVNULL)
     rebuild_seconds = time.monotonic() - started
-    stats = subprocess.run([PYTHON, "manage.py", "shell", "--verbosity", "0", "-c", (
-        "from django.db.models import Sum\nfrom django.db.models.functions import Length\n"
-        "from statements.models import Statement\n"
-        "print(Statement.objects.count(), Statement.objects.aggregate(n=Sum(Length('body')))['n'])"
-    )], cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout.split()
+    stats = subprocess.run(
+        [
+            PYTHON,
+            "manage.py",
+            "shell",
+            "--verbosity",
+            "0",
+            "-c",
+            (
+                "from django.db.models import Sum\nfrom django.db.models.functions import Length\n"
+                "from statements.models import Statement\n"
+                "print(Statement.objects.count(), Statement.objects.aggregate(n=Sum(Length('body')))['n'])"
+            ),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     statements, characters = int(stats[0]), int(stats[1])
     build = {
         "statements": statements,
@@ -212,8 +229,9 @@ def ensure_datasette():
     binary = DATASETTE_VENV / "bin" / "datasette"
     if not binary.exists():
         subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
-        subprocess.run([str(DATASETTE_VENV / "bin" / "pip"), "install", "--quiet", f"datasette=={DATASETTE_VERSION}"],
-                       check=True)
+        subprocess.run(
+            [str(DATASETTE_VENV / "bin" / "pip"), "install", "--quiet", f"datasette=={DATASETTE_VERSION}"], check=True
+        )
     return binary
 
 
@@ -222,13 +240,29 @@ def measure(env, data, reps):
     archive_port, datasette_port = free_port(), free_port()
     gunicorn = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "--config", "gunicorn.conf.py", "archive.wsgi"],
-        cwd=REPO, env={**env, "PORT": str(archive_port), "GUNICORN_LOG_LEVEL": "warning"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        env={**env, "PORT": str(archive_port), "GUNICORN_LOG_LEVEL": "warning"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     datasette = subprocess.Popen(
-        [str(ensure_datasette()), "serve", str(data / "bench.db"), "--host", "127.0.0.1", "--port", str(datasette_port),
-         "--setting", "sql_time_limit_ms", "60000", "--setting", "facet_time_limit_ms", "60000"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(ensure_datasette()),
+            "serve",
+            str(data / "bench.db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(datasette_port),
+            "--setting",
+            "sql_time_limit_ms",
+            "60000",
+            "--setting",
+            "facet_time_limit_ms",
+            "60000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     archive = f"http://127.0.0.1:{archive_port}/search/?"
     published = f"http://127.0.0.1:{datasette_port}/bench/statements?{DATASETTE_FACETS}&"
@@ -245,8 +279,11 @@ def measure(env, data, reps):
                 ours_ms.append(fetch_ms(ours_url))
                 theirs_ms.append(fetch_ms(theirs_url))
             rows.append(summarise(label, ours_ms, theirs_ms))
-            print(f"  {label:24} archive {rows[-1]['archive_median_ms']:8.1f} ms   "
-                  f"datasette {rows[-1]['datasette_median_ms']:8.1f} ms", flush=True)
+            print(
+                f"  {label:24} archive {rows[-1]['archive_median_ms']:8.1f} ms   "
+                f"datasette {rows[-1]['datasette_median_ms']:8.1f} ms",
+                flush=True,
+            )
         memory = {
             "gunicorn_worker_rss_mb": [rss_mb(pid) for pid in children(gunicorn.pid)],
             "datasette_rss_mb": rss_mb(datasette.pid),

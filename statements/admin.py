@@ -72,8 +72,12 @@ class SpeakerAdmin(admin.ModelAdmin):
             return render(
                 request,
                 "admin/statements/speaker/merge.html",
-                {**self.admin_site.each_context(request), "speakers": speakers, "opts": self.model._meta,
-                 "title": "Merge speakers"},
+                {
+                    **self.admin_site.each_context(request),
+                    "speakers": speakers,
+                    "opts": self.model._meta,
+                    "title": "Merge speakers",
+                },
             )
         moved = merge_speakers(keep, [speaker for speaker in speakers if speaker.pk != keep.pk])
         self.message_user(request, f"Merged into {keep}: {moved} statements moved.", messages.SUCCESS)

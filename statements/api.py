@@ -67,7 +67,9 @@ def valid(form):
     """The form's data, or a 400 naming each parameter that is wrong."""
     if form.is_valid():
         return form.cleaned_data
-    errors = {("parameters" if name == "__all__" else name): [str(e) for e in errs] for name, errs in form.errors.items()}
+    errors = {
+        ("parameters" if name == "__all__" else name): [str(e) for e in errs] for name, errs in form.errors.items()
+    }
     summary = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
     raise ApiError(400, f"Invalid parameters. {summary}", errors)
 
@@ -126,15 +128,27 @@ def resolution_ref(request, resolution):
 
 
 def speaker_ref(request, speaker):
-    return speaker and {"id": speaker.pk, "name": speaker.name, "url": absolute(request, "api-speaker-detail", speaker.pk)}
+    return speaker and {
+        "id": speaker.pk,
+        "name": speaker.name,
+        "url": absolute(request, "api-speaker-detail", speaker.pk),
+    }
 
 
 def country_ref(request, country):
-    return country and {"slug": country.slug, "name": country.name, "url": absolute(request, "api-country-detail", country.slug)}
+    return country and {
+        "slug": country.slug,
+        "name": country.name,
+        "url": absolute(request, "api-country-detail", country.slug),
+    }
 
 
 def meeting_ref(request, meeting):
-    return meeting and {"id": meeting.pk, "symbol": meeting.symbol, "url": absolute(request, "api-meeting-detail", meeting.pk)}
+    return meeting and {
+        "id": meeting.pk,
+        "symbol": meeting.symbol,
+        "url": absolute(request, "api-meeting-detail", meeting.pk),
+    }
 
 
 def statement_summary(request, statement):
@@ -173,8 +187,12 @@ def statement_full(request, statement):
             for citation in statement.citations.all()
         ],
         "documents": [
-            {"symbol": reference.symbol, "sentence": reference.sentence, "paragraph": reference.paragraph + 1,
-             "html_url": f"{html_url}#p{reference.paragraph + 1}"}
+            {
+                "symbol": reference.symbol,
+                "sentence": reference.sentence,
+                "paragraph": reference.paragraph + 1,
+                "html_url": f"{html_url}#p{reference.paragraph + 1}",
+            }
             for reference in statement.document_references.order_by("paragraph", "symbol")
         ],
         "cite": {
@@ -185,7 +203,9 @@ def statement_full(request, statement):
 
 
 def with_details(statements):
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("resolution").order_by("paragraph", "resolution"))
+    citations = Prefetch(
+        "citations", queryset=Citation.objects.select_related("resolution").order_by("paragraph", "resolution")
+    )
     return statements.with_people().prefetch_related(citations)
 
 
@@ -266,7 +286,11 @@ def statement_list(request):
         results = [statement_summary(request, found[pk]) for pk in outcome.pks if pk in found]
         return page_of(request, outcome.total, results, number, size)
     statements = with_details(Statement.objects.all())
-    ordered = statements.order_by(F("date").asc(nulls_last=True), "pk") if form.sort_order == "oldest" else statements.newest_first()
+    ordered = (
+        statements.order_by(F("date").asc(nulls_last=True), "pk")
+        if form.sort_order == "oldest"
+        else statements.newest_first()
+    )
     return paginated(request, ordered, statement_summary)
 
 

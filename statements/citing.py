@@ -94,8 +94,9 @@ def bibtex(statement, url):
         ("organization", _bibtex_escape(ARCHIVE_NAME)),
         ("url", url),
     ]
-    body = ",\n".join(f"  {name} = {value if value.isdigit() or name == 'month' else '{' + value + '}'}"
-                      for name, value in fields)
+    body = ",\n".join(
+        f"  {name} = {value if value.isdigit() or name == 'month' else '{' + value + '}'}" for name, value in fields
+    )
     return f"@misc{{{bibtex_key(statement)},\n{body}\n}}\n"
 
 

@@ -20,8 +20,21 @@ from .search import SearchUnavailable, search_engine
 
 BATCH = 500
 COLUMNS = [
-    "id", "url", "title", "date", "speaker", "speaker_id", "country", "country_slug", "forum",
-    "occasion", "place", "meeting", "language", "resolutions", "text",
+    "id",
+    "url",
+    "title",
+    "date",
+    "speaker",
+    "speaker_id",
+    "country",
+    "country_slug",
+    "forum",
+    "occasion",
+    "place",
+    "meeting",
+    "language",
+    "resolutions",
+    "text",
 ]
 
 

@@ -27,7 +27,13 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 FORUM_NAMES_SECONDS = 300
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
-FACET_TITLES = {"speaker": "Speaker", "country": "Country", "forum": "Forum", "year": "Year", "resolution": "Resolution"}
+FACET_TITLES = {
+    "speaker": "Speaker",
+    "country": "Country",
+    "forum": "Forum",
+    "year": "Year",
+    "resolution": "Resolution",
+}
 MAX_KEY_CHARS = 200
 KEY_SHAPES = {
     "speaker": re.compile(r"[1-9]\d{0,9}"),
@@ -65,10 +71,12 @@ class SearchForm(forms.Form):
         label="Search statements",
         error_messages={"max_length": f"The search is too long: keep it under {MAX_QUERY_CHARS} characters."},
     )
-    date_from = forms.DateField(required=False, label="From", input_formats=["%Y-%m-%d"],
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", input_formats=["%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort by")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     speaker = FacetKeysField("speaker")
@@ -180,7 +188,6 @@ class SearchForm(forms.Form):
         return self.url(selected=selected)
 
 
-
 @dataclass
 class FacetValue:
     key: str
@@ -227,7 +234,10 @@ def facet_groups(form, facets):
         labels = facet_labels(name, [key for key, _count in counts])
         values = [
             FacetValue(
-                key, labels.get(key, key), count, key in selected.get(name, ()),
+                key,
+                labels.get(key, key),
+                count,
+                key in selected.get(name, ()),
                 form.url_removing(name, key) if key in selected.get(name, ()) else form.url_adding(name, key),
             )
             for key, count in counts

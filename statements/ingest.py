@@ -158,7 +158,12 @@ def _prepare(record, known, want_parsed):
         try:
             text = decode_text(record.path.read_bytes())
         except OSError as error:
-            return record, None, None, Outcome(record.source, FAILED, error=f"cannot read {record.path}: {error.strerror or error}")
+            return (
+                record,
+                None,
+                None,
+                Outcome(record.source, FAILED, error=f"cannot read {record.path}: {error.strerror or error}"),
+            )
         except ParseError as error:
             return record, None, None, Outcome(record.source, FAILED, error=f"{record.path.name}: {error}")
     digest = digest_of(text, record.overrides)
@@ -170,7 +175,9 @@ def _prepare(record, known, want_parsed):
 def _parse_prepared(prepared):
     record, digest, job, early = prepared
     # Only what the writer needs travels back from the worker.
-    return (record.__class__(record.source, record.label, overrides=record.overrides), digest, None, early), _parse_job(job)
+    return (record.__class__(record.source, record.label, overrides=record.overrides), digest, None, early), _parse_job(
+        job
+    )
 
 
 def _parse_job(job):

@@ -59,7 +59,11 @@ def render_with_links(text, spans, css_class="cite"):
         parts.append(escape(text[position : span.start]))
         parts.append(
             format_html(
-                '<a class="{}" href="{}" title="{}">{}</a>', css_class, span.url, span.title, text[span.start : span.end]
+                '<a class="{}" href="{}" title="{}">{}</a>',
+                css_class,
+                span.url,
+                span.title,
+                text[span.start : span.end],
             )
         )
         position = span.end
@@ -113,6 +117,4 @@ def marked_sentence(citation):
     match = resolution_pattern(citation.resolution).search(sentence)
     if not match:
         return escape(sentence)
-    return format_html(
-        "{}<mark>{}</mark>{}", sentence[: match.start()], match.group(), sentence[match.end() :]
-    )
+    return format_html("{}<mark>{}</mark>{}", sentence[: match.start()], match.group(), sentence[match.end() :])

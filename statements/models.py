@@ -52,9 +52,7 @@ class Speaker(models.Model):
     name = models.CharField(max_length=200)
     honorific = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=300, blank=True)
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="speakers", null=True, blank=True
-    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="speakers", null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -95,9 +93,7 @@ class Meeting(models.Model):
 class StatementQuerySet(models.QuerySet):
     def newest_first(self):
         """By year, then date: a General Debate speech known only by its year sorts within its year."""
-        return self.order_by(
-            models.F("year").desc(nulls_last=True), models.F("date").desc(nulls_last=True), "-pk"
-        )
+        return self.order_by(models.F("year").desc(nulls_last=True), models.F("date").desc(nulls_last=True), "-pk")
 
     def with_people(self):
         return self.select_related("speaker", "speaker__country", "meeting")
@@ -109,9 +105,7 @@ class StatementQuerySet(models.QuerySet):
 class Statement(models.Model):
     """What one speaker said on one occasion, as cleaned paragraphs of text."""
 
-    speaker = models.ForeignKey(
-        Speaker, on_delete=models.PROTECT, related_name="statements", null=True, blank=True
-    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="statements", null=True, blank=True)
     date = models.DateField(null=True, blank=True, help_text="Empty when the text does not say.")
     year = models.PositiveIntegerField(
         null=True, blank=True, help_text="The date's year; set alone when only the year is known (General Debates)."
@@ -121,9 +115,7 @@ class Statement(models.Model):
     occasion = models.CharField(max_length=500, blank=True, help_text="The debate or meeting.")
     title = models.CharField(max_length=500, blank=True)
     language = models.CharField(max_length=50, blank=True, help_text="The language spoken, when not English.")
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="statements", null=True, blank=True
-    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="statements", null=True, blank=True)
     position = models.PositiveIntegerField(null=True, blank=True, help_text="Order of the speech in its meeting.")
     body = models.TextField(help_text="The cleaned text; paragraphs are separated by a blank line.")
     source = models.CharField(max_length=300, unique=True, help_text="The file or record it was imported from.")
@@ -220,9 +212,7 @@ class Resolution(models.Model):
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1945, year__lte=2100), name="resolution_year_plausible"
             ),
-            models.UniqueConstraint(
-                fields=["number"], condition=Q(body="SC"), name="resolution_unique_sc_number"
-            ),
+            models.UniqueConstraint(fields=["number"], condition=Q(body="SC"), name="resolution_unique_sc_number"),
             models.UniqueConstraint(
                 fields=["session", "number"], condition=Q(body="GA"), name="resolution_unique_ga_number"
             ),

@@ -26,89 +26,198 @@ STRING, INTEGER, URL = {"type": "string"}, {"type": "integer"}, {"type": "string
 DATE = _nullable({"type": "string", "format": "date"})
 
 PAGE_PARAMETERS = [
-    {"name": "page", "in": "query", "description": "Page number, from 1.",
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
-    {"name": "page_size", "in": "query", "description": f"Items a page, at most {MAX_PAGE_SIZE}.",
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}},
+    {
+        "name": "page",
+        "in": "query",
+        "description": "Page number, from 1.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
+    {
+        "name": "page_size",
+        "in": "query",
+        "description": f"Items a page, at most {MAX_PAGE_SIZE}.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+    },
 ]
 
 
 def _facet(name, description):
     return {
-        "name": name, "in": "query", "style": "form", "explode": True, "description": description,
-        "schema": {"type": "array", "maxItems": MAX_SELECTED_PER_FACET,
-                   "items": {"type": "string", "maxLength": MAX_KEY_CHARS, "pattern": f"^(?:{KEY_SHAPES[name].pattern})$"}},
+        "name": name,
+        "in": "query",
+        "style": "form",
+        "explode": True,
+        "description": description,
+        "schema": {
+            "type": "array",
+            "maxItems": MAX_SELECTED_PER_FACET,
+            "items": {"type": "string", "maxLength": MAX_KEY_CHARS, "pattern": f"^(?:{KEY_SHAPES[name].pattern})$"},
+        },
     }
 
 
 SEARCH_PARAMETERS = [
-    {"name": "q", "in": "query", "description": "Words, \"phrases\", -exclusions, resolution numbers "
-     "(2341, S/RES/2341 (2017), 46/182) and document symbols (S/PV.7750), as on /search/.",
-     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
+    {
+        "name": "q",
+        "in": "query",
+        "description": 'Words, "phrases", -exclusions, resolution numbers '
+        "(2341, S/RES/2341 (2017), 46/182) and document symbols (S/PV.7750), as on /search/.",
+        "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
+    },
     _facet("speaker", "Speaker ids; several mean any of them."),
     _facet("country", "Country slugs; several mean any of them."),
     _facet("forum", "Forum keys, as /search/ links them."),
     _facet("year", "Years; several mean any of them."),
     _facet("resolution", "Resolution keys (sc-2341, ga-46-182); several mean statements citing all of them."),
-    {"name": "date_from", "in": "query", "description": "Statements on or after this date.",
-     "schema": {"type": "string", "format": "date", "pattern": r"^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"}},
-    {"name": "date_to", "in": "query", "description": "Statements on or before this date.",
-     "schema": {"type": "string", "format": "date", "pattern": r"^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"}},
-    {"name": "sort", "in": "query", "description": "Relevance is the default for words; newest otherwise.",
-     "schema": {"type": "string", "enum": [key for key, _label in SORTS]}},
+    {
+        "name": "date_from",
+        "in": "query",
+        "description": "Statements on or after this date.",
+        "schema": {"type": "string", "format": "date", "pattern": r"^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
+    },
+    {
+        "name": "date_to",
+        "in": "query",
+        "description": "Statements on or before this date.",
+        "schema": {"type": "string", "format": "date", "pattern": r"^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}$"},
+    },
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "Relevance is the default for words; newest otherwise.",
+        "schema": {"type": "string", "enum": [key for key, _label in SORTS]},
+    },
 ]
 
 SCHEMAS = {
     "Error": {
         "type": "object",
-        "properties": {"error": STRING, "parameters": {"type": "object", "additionalProperties": {
-            "type": "array", "items": STRING}}},
+        "properties": {
+            "error": STRING,
+            "parameters": {"type": "object", "additionalProperties": {"type": "array", "items": STRING}},
+        },
         "required": ["error"],
     },
     "ResolutionRef": _object({"key": STRING, "symbol": STRING, "url": URL}),
     "SpeakerRef": _object({"id": INTEGER, "name": STRING, "url": URL}),
     "CountryRef": _object({"slug": STRING, "name": STRING, "url": URL}),
     "MeetingRef": _object({"id": INTEGER, "symbol": STRING, "url": URL}),
-    "Statement": _object({
-        "id": INTEGER, "url": URL, "html_url": URL, "title": STRING, "date": DATE,
-        "speaker": _nullable(_ref("SpeakerRef")), "country": _nullable(_ref("CountryRef")),
-        "forum": STRING, "occasion": STRING, "meeting": _nullable(_ref("MeetingRef")),
-        "resolutions": {"type": "array", "items": _ref("ResolutionRef")},
-    }),
-    "StatementDetail": {"allOf": [_ref("Statement"), _object({
-        "place": STRING, "language": STRING, "position": _nullable(INTEGER),
-        "paragraphs": {"type": "array", "items": STRING, "description": "The text, a paragraph each; "
-                       "paragraph n is at html_url#pn."},
-        "citations": {"type": "array", "items": _object({
-            "resolution": _ref("ResolutionRef"), "sentence": STRING, "paragraph": INTEGER,
-            "cited_year": _nullable(INTEGER), "html_url": URL})},
-        "documents": {"type": "array", "items": _object({
-            "symbol": STRING, "sentence": STRING, "paragraph": INTEGER, "html_url": URL})},
-        "cite": _object({"bibtex": URL, "csl_json": URL}),
-    })]},
-    "Speaker": {"allOf": [_ref("SpeakerRef"), _object({
-        "html_url": URL, "honorific": STRING, "role": STRING, "country": _nullable(_ref("CountryRef")),
-        "statement_count": INTEGER, "statements": URL})]},
-    "Country": {"allOf": [_ref("CountryRef"), _object({
-        "html_url": URL, "kind": {"type": "string", "enum": ["state", "organisation"]},
-        "statement_count": INTEGER, "statements": URL})]},
-    "Meeting": {"allOf": [_ref("MeetingRef"), _object({
-        "html_url": URL, "date": DATE, "topic": STRING, "kind": STRING, "statement_count": INTEGER})]},
-    "MeetingDetail": {"allOf": [_ref("Meeting"), _object({
-        "speeches": {"type": "array", "items": _ref("Statement")}})]},
-    "Resolution": {"allOf": [_ref("ResolutionRef"), _object({
-        "html_url": URL, "body": {"type": "string", "enum": ["SC", "GA"]}, "session": _nullable(INTEGER),
-        "number": INTEGER, "year": _nullable(INTEGER), "date": DATE, "title": STRING,
-        "citation_count": INTEGER, "statements": URL})]},
-    "Citing": _object({"statement": _ref("Statement"), "sentence": STRING, "paragraph": INTEGER,
-                       "cited_year": _nullable(INTEGER)}),
+    "Statement": _object(
+        {
+            "id": INTEGER,
+            "url": URL,
+            "html_url": URL,
+            "title": STRING,
+            "date": DATE,
+            "speaker": _nullable(_ref("SpeakerRef")),
+            "country": _nullable(_ref("CountryRef")),
+            "forum": STRING,
+            "occasion": STRING,
+            "meeting": _nullable(_ref("MeetingRef")),
+            "resolutions": {"type": "array", "items": _ref("ResolutionRef")},
+        }
+    ),
+    "StatementDetail": {
+        "allOf": [
+            _ref("Statement"),
+            _object(
+                {
+                    "place": STRING,
+                    "language": STRING,
+                    "position": _nullable(INTEGER),
+                    "paragraphs": {
+                        "type": "array",
+                        "items": STRING,
+                        "description": "The text, a paragraph each; paragraph n is at html_url#pn.",
+                    },
+                    "citations": {
+                        "type": "array",
+                        "items": _object(
+                            {
+                                "resolution": _ref("ResolutionRef"),
+                                "sentence": STRING,
+                                "paragraph": INTEGER,
+                                "cited_year": _nullable(INTEGER),
+                                "html_url": URL,
+                            }
+                        ),
+                    },
+                    "documents": {
+                        "type": "array",
+                        "items": _object({"symbol": STRING, "sentence": STRING, "paragraph": INTEGER, "html_url": URL}),
+                    },
+                    "cite": _object({"bibtex": URL, "csl_json": URL}),
+                }
+            ),
+        ]
+    },
+    "Speaker": {
+        "allOf": [
+            _ref("SpeakerRef"),
+            _object(
+                {
+                    "html_url": URL,
+                    "honorific": STRING,
+                    "role": STRING,
+                    "country": _nullable(_ref("CountryRef")),
+                    "statement_count": INTEGER,
+                    "statements": URL,
+                }
+            ),
+        ]
+    },
+    "Country": {
+        "allOf": [
+            _ref("CountryRef"),
+            _object(
+                {
+                    "html_url": URL,
+                    "kind": {"type": "string", "enum": ["state", "organisation"]},
+                    "statement_count": INTEGER,
+                    "statements": URL,
+                }
+            ),
+        ]
+    },
+    "Meeting": {
+        "allOf": [
+            _ref("MeetingRef"),
+            _object({"html_url": URL, "date": DATE, "topic": STRING, "kind": STRING, "statement_count": INTEGER}),
+        ]
+    },
+    "MeetingDetail": {"allOf": [_ref("Meeting"), _object({"speeches": {"type": "array", "items": _ref("Statement")}})]},
+    "Resolution": {
+        "allOf": [
+            _ref("ResolutionRef"),
+            _object(
+                {
+                    "html_url": URL,
+                    "body": {"type": "string", "enum": ["SC", "GA"]},
+                    "session": _nullable(INTEGER),
+                    "number": INTEGER,
+                    "year": _nullable(INTEGER),
+                    "date": DATE,
+                    "title": STRING,
+                    "citation_count": INTEGER,
+                    "statements": URL,
+                }
+            ),
+        ]
+    },
+    "Citing": _object(
+        {"statement": _ref("Statement"), "sentence": STRING, "paragraph": INTEGER, "cited_year": _nullable(INTEGER)}
+    ),
     "ResolutionDetail": {"allOf": [_ref("Resolution"), _object({"citations": _ref("CitingPage")})]},
 }
 for _name in ("Statement", "Speaker", "Country", "Meeting", "Resolution", "Citing"):
-    SCHEMAS[f"{_name}Page"] = _object({
-        "count": INTEGER, "next": _nullable(URL), "previous": _nullable(URL),
-        "results": {"type": "array", "items": _ref(_name)},
-    })
+    SCHEMAS[f"{_name}Page"] = _object(
+        {
+            "count": INTEGER,
+            "next": _nullable(URL),
+            "previous": _nullable(URL),
+            "results": {"type": "array", "items": _ref(_name)},
+        }
+    )
 
 
 def _json(schema, description):
@@ -124,17 +233,28 @@ def _list(name, summary, parameters=(), searches=False):
     responses = {"200": _json(_ref(f"{name}Page"), summary), "400": BAD, "404": _json(ERROR, "No such page.")}
     if searches:
         responses["503"] = UNAVAILABLE
-    return {"get": {"summary": summary, "operationId": f"list_{name.lower()}s",
-                    "parameters": [*parameters, *PAGE_PARAMETERS], "responses": responses}}
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": f"list_{name.lower()}s",
+            "parameters": [*parameters, *PAGE_PARAMETERS],
+            "responses": responses,
+        }
+    }
 
 
 def _detail(name, summary, parameter, schema=None, parameters=()):
     responses = {"200": _json(_ref(schema or name), summary), "404": MISSING}
     if parameters:
         responses["400"] = BAD
-    return {"get": {"summary": summary, "operationId": f"get_{name.lower()}",
-                    "parameters": [{**parameter, "in": "path", "required": True}, *parameters],
-                    "responses": responses}}
+    return {
+        "get": {
+            "summary": summary,
+            "operationId": f"get_{name.lower()}",
+            "parameters": [{**parameter, "in": "path", "required": True}, *parameters],
+            "responses": responses,
+        }
+    }
 
 
 def description(base_url):
@@ -149,23 +269,43 @@ def description(base_url):
         },
         "servers": [{"url": base_url.rstrip("/")}],
         "paths": {
-            "/statements/": _list("Statement", "Statements newest first, or found by a search as on /search/.",
-                                  SEARCH_PARAMETERS, searches=True),
-            "/statements/{id}/": _detail("Statement", "A statement with its text in paragraphs and its citations.",
-                                         {"name": "id", "schema": {"type": "integer", "minimum": 1}},
-                                         "StatementDetail"),
+            "/statements/": _list(
+                "Statement",
+                "Statements newest first, or found by a search as on /search/.",
+                SEARCH_PARAMETERS,
+                searches=True,
+            ),
+            "/statements/{id}/": _detail(
+                "Statement",
+                "A statement with its text in paragraphs and its citations.",
+                {"name": "id", "schema": {"type": "integer", "minimum": 1}},
+                "StatementDetail",
+            ),
             "/speakers/": _list("Speaker", "Speakers by name."),
-            "/speakers/{id}/": _detail("Speaker", "A speaker.", {"name": "id", "schema": {"type": "integer", "minimum": 1}}),
+            "/speakers/{id}/": _detail(
+                "Speaker", "A speaker.", {"name": "id", "schema": {"type": "integer", "minimum": 1}}
+            ),
             "/countries/": _list("Country", "Delegations by name."),
-            "/countries/{slug}/": _detail("Country", "A delegation.",
-                                          {"name": "slug", "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,80}$"}}),
+            "/countries/{slug}/": _detail(
+                "Country",
+                "A delegation.",
+                {"name": "slug", "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,80}$"}},
+            ),
             "/meetings/": _list("Meeting", "Meetings, newest first."),
-            "/meetings/{id}/": _detail("Meeting", "A meeting with its speeches in order.",
-                                       {"name": "id", "schema": {"type": "integer", "minimum": 1}}, "MeetingDetail"),
+            "/meetings/{id}/": _detail(
+                "Meeting",
+                "A meeting with its speeches in order.",
+                {"name": "id", "schema": {"type": "integer", "minimum": 1}},
+                "MeetingDetail",
+            ),
             "/resolutions/": _list("Resolution", "Resolutions, most cited first."),
-            "/resolutions/{key}/": _detail("Resolution", "A resolution with the statements citing it, by date.",
-                                           {"name": "key", "schema": {"type": "string", "pattern": RESOLUTION_KEY}},
-                                           "ResolutionDetail", PAGE_PARAMETERS),
+            "/resolutions/{key}/": _detail(
+                "Resolution",
+                "A resolution with the statements citing it, by date.",
+                {"name": "key", "schema": {"type": "string", "pattern": RESOLUTION_KEY}},
+                "ResolutionDetail",
+                PAGE_PARAMETERS,
+            ),
         },
         "components": {"schemas": SCHEMAS},
     }

@@ -65,9 +65,15 @@ _RES_WORD = r"(?:resolutions?|res\.?)\s*(?:no\.?\s*)?"
 REFERENCE = re.compile(
     r"(?<![\w/.-])(?P<neg>-)?(?:"
     r"A/RES/(?P<ga_session>\d{1,3})/(?P<ga_number>\d{1,4})"
-    r"|S/RES/\s*(?P<sc_number>\d{1,4})" + _SC_YEAR
-    + r"|(?:general\s+)?(?:assembly\s+)?" + _RES_WORD + r"(?P<ga_session2>\d{1,3})/(?P<ga_number2>\d{1,4})"
-    r"|(?:security\s+council\s+)?" + _RES_WORD + r"(?P<sc_number2>\d{1,4})" + _SC_YEAR
+    r"|S/RES/\s*(?P<sc_number>\d{1,4})"
+    + _SC_YEAR
+    + r"|(?:general\s+)?(?:assembly\s+)?"
+    + _RES_WORD
+    + r"(?P<ga_session2>\d{1,3})/(?P<ga_number2>\d{1,4})"
+    r"|(?:security\s+council\s+)?"
+    + _RES_WORD
+    + r"(?P<sc_number2>\d{1,4})"
+    + _SC_YEAR
     + r"|(?P<symbol>[A-Z]{1,6}/[A-Z0-9./-]*\d[A-Z0-9./-]*(?:\s*\((?:resumption|part)\s*\d{0,2}\))?)"
     r")(?![\w/])",
     re.IGNORECASE,
@@ -114,8 +120,10 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     """Read a query as typed into clauses; resolution numbers and symbols become exact keys."""
     text = " ".join(text.split())
-    for pattern, make_key in ((BARE_SC_NUMBER, lambda m: f"sc-{int(m[1])}"),
-                              (BARE_GA_NUMBER, lambda m: f"ga-{int(m[1])}-{int(m[2])}")):
+    for pattern, make_key in (
+        (BARE_SC_NUMBER, lambda m: f"sc-{int(m[1])}"),
+        (BARE_GA_NUMBER, lambda m: f"ga-{int(m[1])}-{int(m[2])}"),
+    ):
         if match := pattern.match(text):
             return ParsedQuery(text, (Clause("resolution", make_key(match)),))
     clauses = []
@@ -254,7 +262,9 @@ class WhooshSearch:
             stale.close()
         if not readers:
             return None
-        return Searcher(readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation), fromindex=ix)
+        return Searcher(
+            readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation), fromindex=ix
+        )
 
     def _close(self):
         if self._searcher is not None:
@@ -435,7 +445,10 @@ class IndexCache:
     dates, text lengths, the newest-first order, and recently read postings."""
 
     def __init__(self, searcher, segment_facts):
-        leaves = [(segment_facts[reader.segment().segment_id()], offset) for reader, offset in searcher.reader().leaf_readers()]
+        leaves = [
+            (segment_facts[reader.segment().segment_id()], offset)
+            for reader, offset in searcher.reader().leaf_readers()
+        ]
         self.doc_count = searcher.doc_count_all()
         self.all_docs = frozenset(searcher.reader().all_doc_ids())
         self.live_count = len(self.all_docs)
@@ -471,7 +484,11 @@ class IndexCache:
     def docs_with(self, searcher, name, key):
         if name not in searcher.schema:
             return frozenset()
-        return frozenset(searcher.reader().postings(name, key).all_ids()) if searcher.reader().doc_frequency(name, key) else frozenset()
+        return (
+            frozenset(searcher.reader().postings(name, key).all_ids())
+            if searcher.reader().doc_frequency(name, key)
+            else frozenset()
+        )
 
     def docs_between(self, start, end):
         low = datetime_to_long(datetime.combine(start, time())) if start else None

@@ -60,15 +60,35 @@ from .parsing import SourceContext
 from .parsing.header import split_honorific, tidy_name
 
 COLUMNS = {
-    "file": "file", "path": "file", "filename": "file",
+    "file": "file",
+    "path": "file",
+    "filename": "file",
     "text": "text",
-    "id": "source", "source": "source",
-    "date": "date", "year": "year", "session": "session", "body": "body",
-    "forum": "forum", "occasion": "occasion", "place": "place", "title": "title", "language": "language",
-    "speaker": "speaker", "country": "country", "delegation": "country", "post": "role", "role": "role",
-    "record_symbol": "record_symbol", "meeting": "record_symbol", "symbol": "record_symbol",
-    "topic": "topic", "agenda": "topic", "record_kind": "record_kind", "kind": "record_kind",
-    "speech_no": "position", "position": "position",
+    "id": "source",
+    "source": "source",
+    "date": "date",
+    "year": "year",
+    "session": "session",
+    "body": "body",
+    "forum": "forum",
+    "occasion": "occasion",
+    "place": "place",
+    "title": "title",
+    "language": "language",
+    "speaker": "speaker",
+    "country": "country",
+    "delegation": "country",
+    "post": "role",
+    "role": "role",
+    "record_symbol": "record_symbol",
+    "meeting": "record_symbol",
+    "symbol": "record_symbol",
+    "topic": "topic",
+    "agenda": "topic",
+    "record_kind": "record_kind",
+    "kind": "record_kind",
+    "speech_no": "position",
+    "position": "position",
 }
 IGNORED = {"chars", "participant_type", "iso3", "source_file", "speaker_rows", ""}
 NOT_A_SPEAKER = {"", "unknown", "n/a", "na", "none", "null"}
@@ -226,7 +246,9 @@ def overrides_from(values: dict) -> tuple[Overrides, SourceContext]:
     overrides = Overrides(
         fields={key: value for key, value in fields.items() if value},
         speaker=_speaker(values),
-        meeting=MeetingInfo(symbol=symbol, date=date, topic=topic, kind=values.get("record_kind", "")) if symbol else None,
+        meeting=MeetingInfo(symbol=symbol, date=date, topic=topic, kind=values.get("record_kind", ""))
+        if symbol
+        else None,
         position=position,
     )
     context = SourceContext(running_heads=tuple(head for head in (symbol, topic) if head), year=year)
@@ -238,7 +260,9 @@ def _speaker(values):
     name = values.get("speaker", "")
     if name.casefold() not in NOT_A_SPEAKER:
         honorific, name = split_honorific(name)
-        if re.fullmatch(r"(?:The\s+)?(?:President|Secretary-General|Deputy Secretary-General|Chair)", name, re.IGNORECASE):
+        if re.fullmatch(
+            r"(?:The\s+)?(?:President|Secretary-General|Deputy Secretary-General|Chair)", name, re.IGNORECASE
+        ):
             name = ""  # a role, not a name: the person is not known
         if name:
             speaker["name"] = tidy_name(name)

@@ -57,11 +57,15 @@ def more_like_this(statement):
         shared = others.filter(citations__resolution__in=resolution_ids).annotate(shared=Count("citations"))
         candidates.append((shared.order_by("-shared", F("date").desc(nulls_last=True)), "Cites the same resolutions"))
     if topic:
-        candidates.append((others.filter(Q(meeting__topic=topic) | Q(occasion=topic)).newest_first(), "Same agenda item"))
+        candidates.append(
+            (others.filter(Q(meeting__topic=topic) | Q(occasion=topic)).newest_first(), "Same agenda item")
+        )
     if speaker:
         candidates.append((others.filter(speaker=speaker).newest_first(), "Same speaker"))
     if speaker and speaker.country_id:
-        candidates.append((others.filter(speaker__country=speaker.country_id).newest_first(), f"Also {speaker.country}"))
+        candidates.append(
+            (others.filter(speaker__country=speaker.country_id).newest_first(), f"Also {speaker.country}")
+        )
     chosen = {}
     for queryset, reason in candidates:
         if len(chosen) >= SIMILAR_LIMIT:
@@ -119,8 +123,10 @@ def statement_detail(request, pk, slug=None):
 @require_GET
 def statement_cite_bibtex(request, pk):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
-    response = HttpResponse(citing.bibtex(statement, citing.stable_url(request, statement)),
-                            content_type="application/x-bibtex; charset=utf-8")
+    response = HttpResponse(
+        citing.bibtex(statement, citing.stable_url(request, statement)),
+        content_type="application/x-bibtex; charset=utf-8",
+    )
     response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.bib"'
     return response
 
@@ -130,8 +136,10 @@ def statement_cite_csl(request, pk):
     """CSL-JSON: a list of one item, as citeproc, Zotero and Pandoc read it."""
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
     item = citing.csl_item(statement, citing.stable_url(request, statement))
-    response = HttpResponse(json.dumps([item], ensure_ascii=False, indent=2),
-                            content_type="application/vnd.citationstyles.csl+json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps([item], ensure_ascii=False, indent=2),
+        content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'inline; filename="statement-{statement.pk}.json"'
     return response
 
@@ -160,7 +168,10 @@ def speaker_detail(request, pk, slug=None):
     most_cited = Resolution.objects.filter(citations__statement__speaker=speaker).most_cited()[:10]
     per_year = charts.year_chart(year_rows(speaker.statements.all(), speaker=speaker.pk), chart_id="speaker-years")
     context = {
-        "speaker": speaker, "page": page, "most_cited": most_cited, "page_query": query_without_page(request),
+        "speaker": speaker,
+        "page": page,
+        "most_cited": most_cited,
+        "page_query": query_without_page(request),
         "per_year": per_year,
     }
     return render(request, "statements/speaker_detail.html", context)
@@ -218,7 +229,8 @@ def _resolution_page(request, resolution):
     key = resolution_key(resolution.body, resolution.session, resolution.number)
     per_year = charts.year_chart(
         year_rows(Statement.objects.citing(resolution), resolution=key),
-        title="Statements citing it, per year", chart_id="resolution-years",
+        title="Statements citing it, per year",
+        chart_id="resolution-years",
     )
     context = {
         "resolution": resolution,

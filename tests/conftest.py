@@ -34,8 +34,9 @@ def search_index():
 @pytest.fixture
 def seeded(db, search_index, django_capture_on_commit_callbacks):
     """The archive with the three seeds ingested and indexed."""
-    from django.core.management import call_command
     from io import StringIO
+
+    from django.core.management import call_command
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("ingest", str(SEEDS), stdout=StringIO())
@@ -62,8 +63,9 @@ def subprocess_env(data_dir):
 @pytest.fixture
 def live_archive(transactional_db, live_server, search_index):
     """A live server holding the three seeds, ingested and indexed as `make run` would."""
-    from django.core.management import call_command
     from io import StringIO
+
+    from django.core.management import call_command
 
     call_command("ingest", str(SEEDS), stdout=StringIO())
     return live_server

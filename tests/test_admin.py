@@ -68,12 +68,10 @@ def test_a_rolled_back_edit_never_reaches_the_index(seeded, django_capture_on_co
     from django.db import transaction
 
     speaker = Speaker.objects.get(name="Kentaro Sonoura")
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                speaker.name = "Somebody Else"
-                speaker.save()
-                raise RuntimeError("editor's save failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        speaker.name = "Somebody Else"
+        speaker.save()
+        raise RuntimeError("editor's save failed")
     assert found("Sonoura") == 1 and found("Somebody") == 0
 
 

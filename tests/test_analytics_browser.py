@@ -22,10 +22,16 @@ def archive(live_archive, settings):
     """The seeds and a run of Koro Bessho's statements over the years, citing resolution 2341."""
     settings.RATELIMIT_ENABLED = False
     for number, year in enumerate(YEARS):
-        who = Overrides(speaker={"name": "Koro Bessho", "honorific": "Mr.", "country": "Japan"},
-                        fields={"date": dt.date(year, 3, number + 1)})
-        make_statement(f"years-{number}.txt", f"Statement by Mr. Koro Bessho\n\nWe recall resolution 2341 "
-                       f"(2017) and resolution 2286 (2016), point {number}.", overrides=who)
+        who = Overrides(
+            speaker={"name": "Koro Bessho", "honorific": "Mr.", "country": "Japan"},
+            fields={"date": dt.date(year, 3, number + 1)},
+        )
+        make_statement(
+            f"years-{number}.txt",
+            f"Statement by Mr. Koro Bessho\n\nWe recall resolution 2341 "
+            f"(2017) and resolution 2286 (2016), point {number}.",
+            overrides=who,
+        )
     return live_archive
 
 

@@ -3,20 +3,18 @@
 from urllib.parse import urlencode
 
 import pytest
-from django.http import QueryDict
 import schemathesis
+from django.http import QueryDict
+from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from hypothesis import HealthCheck, settings
 
+from archive.wsgi import application
 from statements.forms import SearchForm
 from statements.models import Citation, Resolution, Speaker, Statement
 from statements.search import search_engine
 
 from .factories import make_statement
-
-
-from archive.wsgi import application  # noqa: E402  (after pytest-django has configured Django)
 
 # The description is read without the database: /api/openapi.json is built from code alone.
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
@@ -47,7 +45,9 @@ def keep_the_test_connection():
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_api_operation_answers_as_its_openapi_description_says(case, seeded, no_throttle, keep_the_test_connection):
+def test_every_api_operation_answers_as_its_openapi_description_says(
+    case, seeded, no_throttle, keep_the_test_connection
+):
     # A 400 for a valid-shaped request is right when parameters contradict each other
     # (date_to before date_from), which OpenAPI cannot express; every other check still runs.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
@@ -67,8 +67,14 @@ def test_api_lists_link_to_the_next_page_with_absolute_urls(client, seeded):
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": "resolution 2341"}, {"q": "terrorism"}, {"q": "security", "sort": "oldest"}, {"country": "japan"},
-     {"year": "2017"}, {"q": "S/PV.7750"}],
+    [
+        {"q": "resolution 2341"},
+        {"q": "terrorism"},
+        {"q": "security", "sort": "oldest"},
+        {"country": "japan"},
+        {"year": "2017"},
+        {"q": "S/PV.7750"},
+    ],
 )
 def test_api_search_finds_what_the_search_page_finds_in_the_same_order(client, seeded, params):
     form = SearchForm(QueryDict(urlencode(params)))
@@ -112,8 +118,14 @@ def test_api_speakers_countries_and_meetings_carry_counts_and_links(client, seed
 
 @pytest.mark.parametrize(
     "query, parameter",
-    [({"page_size": "1000"}, "page_size"), ({"page": "0"}, "page"), ({"year": "1066"}, "year"),
-     ({"date_from": "tomorrow"}, "date_from"), ({"sort": "loudest"}, "sort"), ({"q": "x" * 600}, "q")],
+    [
+        ({"page_size": "1000"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"year": "1066"}, "year"),
+        ({"date_from": "tomorrow"}, "date_from"),
+        ({"sort": "loudest"}, "sort"),
+        ({"q": "x" * 600}, "q"),
+    ],
 )
 def test_api_names_the_parameter_that_is_wrong(client, seeded, query, parameter):
     response = client.get("/api/statements/", query)
@@ -124,9 +136,18 @@ def test_api_names_the_parameter_that_is_wrong(client, seeded, query, parameter)
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/statements/999999/", "/api/statements/abc/", "/api/statements/99999999999999999999999/",
-     "/api/speakers/0/", "/api/countries/atlantis/", "/api/resolutions/sc-9999/", "/api/resolutions/2341/",
-     "/api/meetings/-1/", "/api/nowhere/", "/api/statements/?page=99"],
+    [
+        "/api/statements/999999/",
+        "/api/statements/abc/",
+        "/api/statements/99999999999999999999999/",
+        "/api/speakers/0/",
+        "/api/countries/atlantis/",
+        "/api/resolutions/sc-9999/",
+        "/api/resolutions/2341/",
+        "/api/meetings/-1/",
+        "/api/nowhere/",
+        "/api/statements/?page=99",
+    ],
 )
 def test_api_unknown_ids_and_pages_are_json_404s(client, seeded, path):
     response = client.get(path)

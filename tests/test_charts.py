@@ -8,9 +8,8 @@ import pytest
 from django.template.loader import render_to_string
 
 from statements import charts
-from statements.models import Citation, Country, Resolution, Speaker, Statement
-
 from statements.ingest import Overrides
+from statements.models import Citation, Country, Resolution, Speaker, Statement
 
 from .factories import make_statement
 
@@ -50,8 +49,8 @@ def test_statements_per_year_match_the_rows_counted_one_by_one(archive):
 
 def test_delegations_citing_a_resolution_are_counted_by_statement(archive):
     expected = Counter(
-        c.statement.speaker.country.name for c in Citation.objects.filter(resolution=archive).select_related(
-            "statement__speaker__country")
+        c.statement.speaker.country.name
+        for c in Citation.objects.filter(resolution=archive).select_related("statement__speaker__country")
     )
     got = {country.name: country.statement_count for country in charts.citing_delegations(archive)}
     assert got == dict(expected) == {"Norway": 3, "Chile": 2}
@@ -76,7 +75,10 @@ def test_resolutions_cited_together_count_the_statements_citing_both(archive):
 
 def test_the_year_chart_has_a_bar_per_year_linking_to_the_search_for_it(archive):
     speaker = Speaker.objects.get(name="Bo Lind")
-    rows = [(y, n, charts.search_url(speaker=speaker.pk, year=y)) for y, n in charts.statements_per_year(speaker.statements.all())]
+    rows = [
+        (y, n, charts.search_url(speaker=speaker.pk, year=y))
+        for y, n in charts.statements_per_year(speaker.statements.all())
+    ]
     chart = charts.year_chart(rows, chart_id="t")
     assert [(bar.year, bar.count) for bar in chart.bars] == [(2019, 1), (2020, 0), (2021, 1)]
     assert chart.bars[0].url == f"/search/?speaker={speaker.pk}&year=2019" and chart.bars[1].url is None
@@ -90,7 +92,9 @@ def test_the_year_chart_has_a_bar_per_year_linking_to_the_search_for_it(archive)
 
 def test_the_search_pages_year_partial_draws_facet_rows_oldest_first():
     rows = [("2021", 4, "/search/?q=x&year=2021"), ("2019", 8, "/search/?q=x&year=2019")]
-    html = render_to_string("includes/_chart_years.html", {"years": rows, "chart_title": "Matching statements per year"})
+    html = render_to_string(
+        "includes/_chart_years.html", {"years": rows, "chart_title": "Matching statements per year"}
+    )
     assert html.index(">2019<") < html.index(">2021<")
     assert 'href="/search/?q=x&amp;year=2019"' in html and "Matching statements per year" in html
     assert 'height="120.0"' in html, "the busiest year is the full height"

@@ -25,8 +25,13 @@ def test_an_import_and_admin_saves_run_together_without_locking_errors(tmp_path)
             encoding="utf-8",
         )
     env = subprocess_env(tmp_path)
-    run = lambda *args: subprocess.Popen(  # noqa: E731
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    run = lambda *args: subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert run("migrate", "--no-input").wait() == 0
     assert run("ingest", str(texts / "c0000.txt")).wait() == 0  # a speaker to edit from the start

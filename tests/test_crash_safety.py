@@ -28,7 +28,7 @@ def archive_on_disk(tmp_path_factory):
     data = tmp_path_factory.mktemp("crash-archive")
     texts = data / "texts"
     texts.mkdir()
-    words = "peace security council resolution development climate humanitarian cooperation".split()
+    words = ["peace", "security", "council", "resolution", "development", "climate", "humanitarian", "cooperation"]
     rng = random.Random(7)
     for number in range(STATEMENTS):
         body = " ".join(rng.choice(words) for _ in range(150))
@@ -66,8 +66,12 @@ def test_kill_9_during_rebuild_twenty_times_never_leaves_a_partial_index(archive
     rng = random.Random(20)
     for attempt in range(20):
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "rebuild_search_index"], cwd=REPO, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "manage.py", "rebuild_search_index"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         # Start-up takes about 1.5 s and the rebuild about 3 s here: kills land in both.
         time.sleep(rng.uniform(1.0, 5.0))

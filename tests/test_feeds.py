@@ -29,7 +29,9 @@ def atom(response):
 
 
 def entry_ids(feed):
-    return [int(re.search(r"/statements/(\d+)/", entry.findtext(f"{ATOM}id"))[1]) for entry in feed.findall(f"{ATOM}entry")]
+    return [
+        int(re.search(r"/statements/(\d+)/", entry.findtext(f"{ATOM}id"))[1]) for entry in feed.findall(f"{ATOM}entry")
+    ]
 
 
 def test_the_site_feed_is_valid_atom_with_every_statement(client, seeded):
@@ -46,7 +48,9 @@ def test_a_speakers_feed_holds_only_their_statements(client, seeded):
 
 def test_a_countrys_feed_holds_its_delegations_statements(client, seeded):
     feed = atom(client.get("/countries/japan/feed/"))
-    assert sorted(entry_ids(feed)) == sorted(Statement.objects.filter(speaker__country__slug="japan").values_list("pk", flat=True))
+    assert sorted(entry_ids(feed)) == sorted(
+        Statement.objects.filter(speaker__country__slug="japan").values_list("pk", flat=True)
+    )
 
 
 def test_a_resolutions_feed_holds_the_statements_citing_it(client, seeded):
@@ -98,7 +102,7 @@ def test_bibtex_is_one_entry_with_the_stable_url_author_title_and_year(client, k
     text = response.content.decode()
     entry = re.fullmatch(r"@misc\{([\w-]+),\n((?:  \w+ = .+,\n)*  \w+ = .+)\n\}\n", text)
     assert entry, text
-    fields = dict(re.findall(r"^  (\w+) = (.+?),?$", entry[2], re.M))
+    fields = dict(re.findall(r"^  (\w+) = (.+?),?$", entry[2], re.MULTILINE))
     assert fields["url"] == f"{{http://testserver/statements/{keynote.pk}/}}"
     assert fields["title"] == "{{Keynote Address}}"
     assert fields["author"] == "{{Kentaro Sonoura}}"

@@ -33,14 +33,28 @@ def counts():
 
 GDC_RECORDS = [
     {
-        "id": "UNGDC_NZL_75_2020", "source_file": "x/NZL_75_2020.txt", "body": "UN General Assembly, General Debate",
-        "iso3": "NZL", "country": "New Zealand", "session": 75, "year": 2020, "date": None,
-        "speaker": "Ms. Jacinda Ardern", "post": "Prime Minister", "speaker_rows": None,
+        "id": "UNGDC_NZL_75_2020",
+        "source_file": "x/NZL_75_2020.txt",
+        "body": "UN General Assembly, General Debate",
+        "iso3": "NZL",
+        "country": "New Zealand",
+        "session": 75,
+        "year": 2020,
+        "date": None,
+        "speaker": "Ms. Jacinda Ardern",
+        "post": "Prime Minister",
+        "speaker_rows": None,
         "text": "On behalf of New Zealand, I congratulate the President on\nhis election. We recall resolution 2532 (2020)\non a global ceasefire.\n",
     },
     {
-        "id": "UNGDC_SUN_25_1970", "body": "UN General Assembly, General Debate", "country": "Union of Soviet Socialist Republics",
-        "session": 25, "year": 1970, "date": None, "speaker": "Mr. Gromyko", "post": None,
+        "id": "UNGDC_SUN_25_1970",
+        "body": "UN General Assembly, General Debate",
+        "country": "Union of Soviet Socialist Republics",
+        "session": 25,
+        "year": 1970,
+        "date": None,
+        "speaker": "Mr. Gromyko",
+        "post": None,
         "text": "The Soviet delegation welcomes resolution 2625 and Security Council resolution 242 (1967) as the basis of peace.",
     },
 ]
@@ -57,19 +71,29 @@ def test_manifest_rows_become_statements_in_their_meetings_in_order(search_index
     assert "5 statements read: 5 created, 0 updated, 0 unchanged, 0 failed" in out
     meeting = Meeting.objects.get(symbol="S/PV.8698")
     assert (meeting.topic, str(meeting.date), meeting.kind) == (
-        "Peace consolidation in West Africa", "2020-01-08", "verbatim record (S/PV)",
+        "Peace consolidation in West Africa",
+        "2020-01-08",
+        "verbatim record (S/PV)",
     )
     in_order = meeting.statements.order_by("position")
     assert [s.source for s in in_order] == ["T_SPV.8698_spch001", "T_SPV.8698_spch002", "T_SPV.8698_spch003"]
     assert [s.position for s in in_order] == [1, 2, 3]
-    assert set(Meeting.objects.values_list("symbol", flat=True)) == {"S/PV.8698", "S/PV.8699 (Resumption 1)", "S/2020/346"}
+    assert set(Meeting.objects.values_list("symbol", flat=True)) == {
+        "S/PV.8698",
+        "S/PV.8699 (Resumption 1)",
+        "S/2020/346",
+    }
     assert Statement.objects.get(source="T_S.2020.346_spch001").forum == "United Nations Security Council"
 
 
 def test_manifest_metadata_wins_over_what_the_text_says(search_index):
     ingest(manifest=MANIFEST)
     president = Statement.objects.get(source="T_SPV.8698_spch001")  # the text says only "The President:"
-    assert (president.speaker.honorific, president.speaker.name, president.speaker.country.name) == ("Mr.", "Dang", "Viet Nam")
+    assert (president.speaker.honorific, president.speaker.name, president.speaker.country.name) == (
+        "Mr.",
+        "Dang",
+        "Viet Nam",
+    )
     assert str(president.date) == "2020-01-08"
     guest = Statement.objects.get(source="T_SPV.8698_spch002")
     assert (guest.speaker.name, guest.speaker.country.name) == ("Chambas", "United Nations")
@@ -113,8 +137,12 @@ def test_a_failing_row_is_named_with_its_reason_while_the_others_load(search_ind
     shutil.copytree(MANIFEST_DIR, tmp_path / "m")
     manifest = tmp_path / "m" / "metadata.csv"
     with manifest.open("a") as handle:
-        handle.write("T_missing,texts/nowhere.txt,S/PV.8698,verbatim record (S/PV),4,2020-01-08,Peace,Mr. X,France,Guest,1\n")
-        handle.write("T_baddate,texts/T_SPV.8698_spch001.txt,S/PV.8698,verbatim record (S/PV),5,2020-13-45,Peace,Mr. X,France,Guest,1\n")
+        handle.write(
+            "T_missing,texts/nowhere.txt,S/PV.8698,verbatim record (S/PV),4,2020-01-08,Peace,Mr. X,France,Guest,1\n"
+        )
+        handle.write(
+            "T_baddate,texts/T_SPV.8698_spch001.txt,S/PV.8698,verbatim record (S/PV),5,2020-13-45,Peace,Mr. X,France,Guest,1\n"
+        )
     (tmp_path / "m" / "texts" / "T_SPV.8698_spch003.txt").write_bytes(b"")
     out = StringIO()
     with pytest.raises(CommandError, match="3 of 7 statements could not be imported"):
@@ -149,7 +177,10 @@ def test_json_lines_plain_or_gzipped_import_with_their_metadata(search_index, tm
     assert nzl.year == 2020
     assert (nzl.forum, nzl.occasion) == ("United Nations General Assembly", "General Debate, 75th session (2020)")
     assert (nzl.speaker.honorific, nzl.speaker.name, nzl.speaker.role, nzl.speaker.country.name) == (
-        "Ms.", "Jacinda Ardern", "Prime Minister", "New Zealand",
+        "Ms.",
+        "Jacinda Ardern",
+        "Prime Minister",
+        "New Zealand",
     )
     assert nzl.body.startswith("On behalf of New Zealand, I congratulate the President on his election.")
     soviet = Statement.objects.get(source="UNGDC_SUN_25_1970")
@@ -187,7 +218,11 @@ def test_the_registry_sets_years_and_flags_a_cited_year_it_contradicts(search_in
     out = StringIO()
     call_command("load_resolutions", str(registry), "--conflicts", stdout=out)
     resolution = Resolution.objects.get(number=2349)
-    assert (resolution.year, str(resolution.date), resolution.title) == (2017, "2017-03-31", "Peace and security in Africa")
+    assert (resolution.year, str(resolution.date), resolution.title) == (
+        2017,
+        "2017-03-31",
+        "Peace and security in Africa",
+    )
     assert Resolution.objects.get(number=242).title == "The situation in the Middle East"
     assert "1 citations give a year the registry contradicts" in out.getvalue()
     assert "bad-year.txt: resolution 2349 cited as (2016), recorded year 2017" in out.getvalue()

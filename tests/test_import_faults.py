@@ -34,8 +34,14 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_gives_exactly_100_statements(
     manage = [sys.executable, "manage.py"]
     assert subprocess.run([*manage, "migrate", "--no-input"], cwd=REPO, env=env, capture_output=True).returncode == 0
 
-    importer = subprocess.Popen([*manage, "ingest", "--workers", "1", str(texts)], cwd=REPO, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    importer = subprocess.Popen(
+        [*manage, "ingest", "--workers", "1", str(texts)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     database = tmp_path / "archive.sqlite3"
     deadline = time.monotonic() + 60
     while stored(database) < 40 and importer.poll() is None and time.monotonic() < deadline:
@@ -52,9 +58,12 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_gives_exactly_100_statements(
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert stored(database) == FILES
     with sqlite3.connect(database) as connection:
-        assert connection.execute(
-            "SELECT COUNT(*) FROM (SELECT source FROM statements_statement GROUP BY source HAVING COUNT(*) > 1)"
-        ).fetchone()[0] == 0
+        assert (
+            connection.execute(
+                "SELECT COUNT(*) FROM (SELECT source FROM statements_statement GROUP BY source HAVING COUNT(*) > 1)"
+            ).fetchone()[0]
+            == 0
+        )
     check = subprocess.run([*manage, "sync_index", "--check"], cwd=REPO, env=env, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert f"{FILES} statements in the database, {FILES} in the index" in check.stdout

@@ -1,7 +1,6 @@
 """The search index follows the database even when another process holds the Whoosh lock."""
 
 import threading
-import time
 from io import StringIO
 
 import pytest
@@ -38,14 +37,18 @@ def write_lock_held_by_another_writer():
     releaser.join()
 
 
-def test_a_statement_deleted_while_the_index_is_locked_stops_being_searchable(archive, write_lock_held_by_another_writer):
+def test_a_statement_deleted_while_the_index_is_locked_stops_being_searchable(
+    archive, write_lock_held_by_another_writer
+):
     Statement.objects.get(source__startswith="004").delete()
     assert retry_thread.wait_until_idle(timeout=30)
     assert found("GICNT") == 0
     assert SearchQuerySet().models(Statement).count() == 2
 
 
-def test_a_speaker_renamed_while_the_index_is_locked_is_found_by_the_new_name(archive, write_lock_held_by_another_writer):
+def test_a_speaker_renamed_while_the_index_is_locked_is_found_by_the_new_name(
+    archive, write_lock_held_by_another_writer
+):
     speaker = Speaker.objects.get(name="Kentaro Sonoura")
     speaker.name = "Kentaro Sonura"
     speaker.save()

@@ -75,8 +75,18 @@ def test_dry_run_writes_nothing_and_json_prints_one_statement_a_line(db):
     records = [json.loads(line) for line in out.splitlines()]
     assert [record["source"] for record in records] == sorted(path.name for path in SEEDS.glob("*.txt"))
     assert set(records[0]) == {
-        "source", "title", "date", "place", "forum", "occasion", "speaker", "language",
-        "sc_resolutions", "ga_resolutions", "document_symbols", "paragraphs",
+        "source",
+        "title",
+        "date",
+        "place",
+        "forum",
+        "occasion",
+        "speaker",
+        "language",
+        "sc_resolutions",
+        "ga_resolutions",
+        "document_symbols",
+        "paragraphs",
     }
     assert records[0]["sc_resolutions"] == [2309, 2322, 2341]
     assert "3 would be created" in err
@@ -157,8 +167,12 @@ def test_same_surname_from_another_country_is_never_merged(db):
 
 
 def test_different_first_names_with_one_surname_are_two_people(db):
-    make_statement("a.txt", "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2017\nThank you for this debate on peace.")
-    make_statement("b.txt", "Statement by Mr. Yuki Tanaka, Minister, Japan\n2 June 2017\nThank you for this debate on peace.")
+    make_statement(
+        "a.txt", "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2017\nThank you for this debate on peace."
+    )
+    make_statement(
+        "b.txt", "Statement by Mr. Yuki Tanaka, Minister, Japan\n2 June 2017\nThank you for this debate on peace."
+    )
     assert sorted(Speaker.objects.values_list("name", flat=True)) == ["Ken Tanaka", "Yuki Tanaka"]
 
 

@@ -79,7 +79,9 @@ def test_hard_wrapped_lines_are_reflowed_and_a_stray_blank_line_does_not_split_a
 
 
 def test_verbatim_opening_gives_speaker_country_and_language():
-    parsed = parse_statement("Mr. Nebenzia (Russian Federation) (spoke in Russian): We thank the briefers for their work.")
+    parsed = parse_statement(
+        "Mr. Nebenzia (Russian Federation) (spoke in Russian): We thank the briefers for their work."
+    )
     assert parsed.speaker.name == "Nebenzia"
     assert parsed.speaker.country == "Russian Federation"
     assert parsed.language == "Russian"
@@ -87,7 +89,9 @@ def test_verbatim_opening_gives_speaker_country_and_language():
 
 
 def test_verbatim_opening_with_a_parenthesised_country_name():
-    parsed = parse_statement("Mr. Moncada (Venezuela (Bolivarian Republic of)) (spoke in Spanish): Thank you, Mr. President, for this debate.")
+    parsed = parse_statement(
+        "Mr. Moncada (Venezuela (Bolivarian Republic of)) (spoke in Spanish): Thank you, Mr. President, for this debate."
+    )
     assert parsed.speaker.country == "Venezuela (Bolivarian Republic of)"
     assert parsed.language == "Spanish"
 
@@ -97,9 +101,15 @@ def test_verbatim_opening_with_a_parenthesised_country_name():
     [
         ("We welcome resolution 2341 on infrastructure.", [2341]),
         ("Japan co-sponsored resolution 2295 (2016), which requested more.", [2295]),
-        ("We adopted two Security Council resolutions on counter-terrorism: 2309 on aviation and 2322 on cooperation.", [2309, 2322]),
+        (
+            "We adopted two Security Council resolutions on counter-terrorism: 2309 on aviation and 2322 on cooperation.",
+            [2309, 2322],
+        ),
         ("We call for the implementation of all relevant Security Council resolutions.", []),
-        ("The measures in resolutions 2139 (2014), 2165 (2014), 2191 (2014) and 2504 (2020) matter.", [2139, 2165, 2191, 2504]),
+        (
+            "The measures in resolutions 2139 (2014), 2165 (2014), 2191 (2014) and 2504 (2020) matter.",
+            [2139, 2165, 2191, 2504],
+        ),
         ("As the Council said (resolution 2282 (2016)), peace must be sustained.", [2282]),
         ("We recall S/RES/1373 (2001) on terrorism today.", [1373]),
         ("We recall res. 1540 on non-proliferation today.", [1540]),
@@ -141,8 +151,8 @@ def test_document_symbols_are_normalised():
 @pytest.mark.parametrize(
     "data, text",
     [
-        ("Déclaration — “quotes”".encode("utf-8"), "Déclaration — “quotes”"),
-        (b"\xef\xbb\xbf" + "Déclaration".encode("utf-8"), "Déclaration"),
+        ("Déclaration — “quotes”".encode(), "Déclaration — “quotes”"),
+        (b"\xef\xbb\xbf" + "Déclaration".encode(), "Déclaration"),
         ("Déclaration — “quotes”".encode("utf-16"), "Déclaration — “quotes”"),
         ("Déclaration — “quotes”".encode("cp1252"), "Déclaration — “quotes”"),
     ],

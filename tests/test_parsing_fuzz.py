@@ -48,8 +48,38 @@ def test_a_crafted_line_parses_in_under_10_ms(line):
 
 
 TOKENS = st.sampled_from(
-    ["resolution", "resolutions", "res.", "S/RES/", "A/RES/", "S/PV.", "S/", "Mr.", "H.E.", "(", ")", "((", "))",
-     "2341", "(2017)", "46/182", ",", " and ", ":", ";", " ", "  ", "\n", "-", "**", "“", "”", "Japan", "on", "1"]
+    [
+        "resolution",
+        "resolutions",
+        "res.",
+        "S/RES/",
+        "A/RES/",
+        "S/PV.",
+        "S/",
+        "Mr.",
+        "H.E.",
+        "(",
+        ")",
+        "((",
+        "))",
+        "2341",
+        "(2017)",
+        "46/182",
+        ",",
+        " and ",
+        ":",
+        ";",
+        " ",
+        "  ",
+        "\n",
+        "-",
+        "**",
+        "“",
+        "”",
+        "Japan",
+        "on",
+        "1",
+    ]
 )
 
 

@@ -24,7 +24,10 @@ def test_production_settings_pass_djangos_deployment_checks():
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -34,7 +37,10 @@ def test_the_development_key_fails_the_deployment_checks():
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0 and "security.W009" in result.stderr
 
@@ -74,7 +80,9 @@ def throttling(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_failed_admin_logins_are_throttled_even_with_the_right_password_afterwards(throttling, client, django_user_model):
+def test_failed_admin_logins_are_throttled_even_with_the_right_password_afterwards(
+    throttling, client, django_user_model
+):
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-good-password")
     for _ in range(10):
         assert client.post("/admin/login/", {"username": "editor", "password": "wrong"}).status_code == 200

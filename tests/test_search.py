@@ -209,8 +209,11 @@ def test_a_resolution_alone_lists_its_statements_newest_first(client, seeded, ad
 
 def test_results_come_in_pages_with_the_total_and_a_page_past_the_end_is_404(client, seeded, add):
     for n in range(25):
-        add(f"extra-{n:02}.txt", f"Mr. Extra{n} (Chile): Chile supports multilateral diplomacy, item {n}.",
-            date=dt.date(2019, 1, 1) + dt.timedelta(days=n))
+        add(
+            f"extra-{n:02}.txt",
+            f"Mr. Extra{n} (Chile): Chile supports multilateral diplomacy, item {n}.",
+            date=dt.date(2019, 1, 1) + dt.timedelta(days=n),
+        )
     first = client.get(SEARCH, {"q": "multilateral"})
     assert total(first) == 25 and len(found(first)) == 20
     assert "1–20 of 25" in first.content.decode()
@@ -230,7 +233,10 @@ def test_snippets_mark_the_matched_words(client, seeded):
 
 
 def test_html_in_a_statement_is_shown_as_text_in_the_snippet(client, seeded, add):
-    add("xss.txt", 'Mr. Smith (South Africa): We reject <script>alert(1)</script> and <img src=x onerror=alert(1)> and <img src=x onerror=alert(2)')
+    add(
+        "xss.txt",
+        "Mr. Smith (South Africa): We reject <script>alert(1)</script> and <img src=x onerror=alert(1)> and <img src=x onerror=alert(2)",
+    )
     response = client.get(SEARCH, {"q": "alert reject"})
     page = response.content.decode()
     assert found(response) == ["xss.txt"]
@@ -252,12 +258,16 @@ def test_highlighting_a_megabyte_statement_takes_well_under_a_second():
     assert "<mark>peace</mark>" in snippet.html
 
 
-words = st.sampled_from(["peace", "Peace", "security", "<script>", "&amp;", "'", '"', "2341", "S/RES/2341", "\n\n", " ", "é"])
+words = st.sampled_from(
+    ["peace", "Peace", "security", "<script>", "&amp;", "'", '"', "2341", "S/RES/2341", "\n\n", " ", "é"]
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(text=st.lists(st.one_of(words, st.text(max_size=8)), max_size=120).map("".join),
-       query=st.sampled_from(["peace", "security peace", '"peace security"', "2341", "S/RES/2341", "", "-peace x"]))
+@given(
+    text=st.lists(st.one_of(words, st.text(max_size=8)), max_size=120).map("".join),
+    query=st.sampled_from(["peace", "security peace", '"peace security"', "2341", "S/RES/2341", "", "-peace x"]),
+)
 def test_a_snippet_without_its_marks_is_the_escaped_source_text(text, query):
     snippet = Highlighter(parse_query(query)).snippet(text)
     unmarked = re.sub(r"</?mark>", "", str(snippet.html))
@@ -274,11 +284,20 @@ def test_a_snippet_without_its_marks_is_the_escaped_source_text(text, query):
         {"q": "x" * 501},
         {"q": " ".join(["word"] * 31)},
         {"q": "peace\x00"},
-        {"page": "0"}, {"page": "-1"}, {"page": "abc"}, {"page": str(10**30)}, {"page": "1.5"},
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": str(10**30)},
+        {"page": "1.5"},
         {"sort": "random"},
-        {"date_from": "2017-13-45"}, {"date_from": "yesterday"}, {"date_to": "0001-01-01"},
+        {"date_from": "2017-13-45"},
+        {"date_from": "yesterday"},
+        {"date_to": "0001-01-01"},
         {"date_from": "2018-01-01", "date_to": "2017-01-01"},
-        {"country": "*a* OR country:x"}, {"speaker": "abc"}, {"year": "17"}, {"resolution": "2341"},
+        {"country": "*a* OR country:x"},
+        {"speaker": "abc"},
+        {"year": "17"},
+        {"resolution": "2341"},
         {"resolution": [f"sc-{n}" for n in range(1, 12)]},
         {"selected_facets": "colour:red"},
     ],
@@ -302,11 +321,15 @@ def test_a_search_sees_statements_imported_after_the_previous_search(client, see
     assert found(client.get(SEARCH, {"q": "zanzibar"})) == ["late.txt"]
 
 
-def test_an_edited_statement_is_found_by_its_new_words_only_and_counted_once(client, seeded, add, django_capture_on_commit_callbacks):
+def test_an_edited_statement_is_found_by_its_new_words_only_and_counted_once(
+    client, seeded, add, django_capture_on_commit_callbacks
+):
     add("edited.txt", "Mr. Smith (South Africa): Zanzibar matters to us and to the whole region.")
     assert found(client.get(SEARCH, {"q": "zanzibar"})) == ["edited.txt"]
     with django_capture_on_commit_callbacks(execute=True):
-        outcome = ingest_text("edited.txt", "Mr. Smith (South Africa): Madagascar matters to us and to the whole region.")
+        outcome = ingest_text(
+            "edited.txt", "Mr. Smith (South Africa): Madagascar matters to us and to the whole region."
+        )
     assert outcome.status == "updated"
     assert found(client.get(SEARCH, {"q": "zanzibar"})) == []
     response = client.get(SEARCH, {"q": "madagascar"})
@@ -348,7 +371,9 @@ def test_the_haystack_path_builds_and_runs_the_same_queries(seeded, query, expec
 
 def test_whoosh_is_searched_directly_only_when_haystack_uses_whoosh(settings):
     assert isinstance(search_engine(), WhooshSearch)
-    settings.HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"}}
+    settings.HAYSTACK_CONNECTIONS = {
+        "default": {"ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine"}
+    }
     assert isinstance(search_engine(), HaystackSearch)
 
 
@@ -372,7 +397,9 @@ params = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(params=params)
 def test_no_parameters_whatsoever_get_a_server_error_or_a_slow_answer(client, seeded, params):
     started = time.perf_counter()
@@ -381,11 +408,16 @@ def test_no_parameters_whatsoever_get_a_server_error_or_a_slow_answer(client, se
     assert time.perf_counter() - started < 1
 
 
-def test_results_offer_a_year_chart_and_downloads_of_the_same_search(seeded, client, django_capture_on_commit_callbacks):
+def test_results_offer_a_year_chart_and_downloads_of_the_same_search(
+    seeded, client, django_capture_on_commit_callbacks
+):
     from .factories import make_statement
 
     with django_capture_on_commit_callbacks(execute=True):
-        make_statement("2016.txt", "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2016\nJapan supports peace and security in every region.")
+        make_statement(
+            "2016.txt",
+            "Statement by Mr. Ken Tanaka, Minister, Japan\n1 June 2016\nJapan supports peace and security in every region.",
+        )
     response = client.get("/search/", {"q": "japan"})
     html = response.content.decode()
     assert "Matching statements per year" in html

@@ -22,7 +22,9 @@ def archive_with_many(live_archive):
             f"Mr. Delegate{n} ({country}): {country} supports multilateral diplomacy and the work of the "
             f"Security Council under resolution 2341 (2017) on critical infrastructure, point {n}."
         )
-        outcome = ingest_text(f"extra-{n:02}.txt", text, Overrides(fields={"date": dt.date(2019, 1, 1) + dt.timedelta(days=n)}))
+        outcome = ingest_text(
+            f"extra-{n:02}.txt", text, Overrides(fields={"date": dt.date(2019, 1, 1) + dt.timedelta(days=n)})
+        )
         assert outcome.status == "created", outcome.error
     return live_archive
 
@@ -66,7 +68,10 @@ def test_resolution_search_links_to_the_resolution_and_marks_the_number(archive_
 
 
 def test_html_in_a_statement_never_runs_on_the_search_page(live_archive, page):
-    ingest_text("xss.txt", "Mr. Smith (South Africa): We reject <img src=x onerror=\"document.title='owned'\"> and <script>document.title='owned'</script> entirely.")
+    ingest_text(
+        "xss.txt",
+        "Mr. Smith (South Africa): We reject <img src=x onerror=\"document.title='owned'\"> and <script>document.title='owned'</script> entirely.",
+    )
     page.goto(live_archive.url + "/search/?q=reject")
     assert page.title() != "owned"
     assert "<script>" in page.locator(".result__snippet").inner_text()

@@ -25,7 +25,7 @@ def html(response):
 
 def paragraph(page, number):
     """The HTML of paragraph `number` on a statement page."""
-    match = re.search(rf'<div class="para" id="p{number}">(.*?)</div>', page, re.S)
+    match = re.search(rf'<div class="para" id="p{number}">(.*?)</div>', page, re.DOTALL)
     assert match, f"no paragraph p{number}"
     return match.group(1)
 
@@ -137,7 +137,9 @@ def test_cited_documents_are_linked_where_they_stand_in_the_text(client, peace_o
 
 def test_a_cited_meeting_we_hold_links_to_its_page(client, db):
     make_meeting_statement("m.txt", "Mr. Dang (Viet Nam): We thank all speakers at this meeting today.", 1, "S/PV.7750")
-    statement = make_statement("c.txt", "Mr. Bessho (Japan): As we said in the open debate (see S/PV.7750), peace matters.")
+    statement = make_statement(
+        "c.txt", "Mr. Bessho (Japan): As we said in the open debate (see S/PV.7750), peace matters."
+    )
     page = html(client.get(statement.get_absolute_url()))
     assert '<a class="cite" href="/meetings/S/PV.7750/"' in page
 
@@ -210,7 +212,7 @@ def test_html_in_a_meeting_speech_is_shown_as_text(client, db):
 def test_speaker_list_shows_country_and_statement_counts(client, seeded):
     page = html(client.get("/speakers/"))
     bessho = Speaker.objects.get(name="Koro Bessho")
-    row = re.search(rf'<a href="{bessho.get_absolute_url()}">Koro Bessho</a>.*?</tr>', page, re.S).group()
+    row = re.search(rf'<a href="{bessho.get_absolute_url()}">Koro Bessho</a>.*?</tr>', page, re.DOTALL).group()
     assert ">Japan</a>" in row and '<td class="num">2</td>' in row
 
 
@@ -237,7 +239,9 @@ def test_speaker_url_without_or_with_a_wrong_slug_redirects(client, seeded):
 
 def test_country_list_and_page_show_speakers_statements_and_resolutions(client, seeded):
     listing = html(client.get("/countries/"))
-    assert re.search(r'href="/countries/japan/">Japan</a>.*?<td class="num">2</td>\s*<td class="num">3</td>', listing, re.S)
+    assert re.search(
+        r'href="/countries/japan/">Japan</a>.*?<td class="num">2</td>\s*<td class="num">3</td>', listing, re.DOTALL
+    )
     response = client.get("/countries/japan/")
     page = html(response)
     assert response.status_code == 200
@@ -295,7 +299,9 @@ def test_a_registered_resolution_nobody_cites_has_a_page_and_an_unknown_one_is_4
     Resolution.objects.create(body="SC", number=242, year=1967, title="The situation in the Middle East")
     response = client.get("/resolutions/242/")
     assert response.status_code == 200
-    assert "The situation in the Middle East" in html(response) and "No statement in the archive cites" in html(response)
+    assert "The situation in the Middle East" in html(response) and "No statement in the archive cites" in html(
+        response
+    )
     assert client.get("/resolutions/243/").status_code == 404
     assert client.get("/resolutions/abc/").status_code == 404
 
@@ -328,7 +334,9 @@ def test_meeting_page_lists_its_statements_in_order_of_position(client, db):
 
 
 def test_statement_page_links_to_its_meeting(client, db):
-    statement = make_meeting_statement("a.txt", "Mr. Dang (Viet Nam): I open this meeting of the Council on peace today.", 3)
+    statement = make_meeting_statement(
+        "a.txt", "Mr. Dang (Viet Nam): I open this meeting of the Council on peace today.", 3
+    )
     page = html(client.get(statement.get_absolute_url()))
     assert 'href="/meetings/S/PV.8699%20(Resumption%201)/">S/PV.8699 (Resumption 1)</a>, speech 3' in page
 

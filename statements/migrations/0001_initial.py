@@ -5,149 +5,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(max_length=100, unique=True)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('topic', models.CharField(blank=True, max_length=500)),
-                ('kind', models.CharField(blank=True, max_length=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("symbol", models.CharField(max_length=100, unique=True)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("topic", models.CharField(blank=True, max_length=500)),
+                ("kind", models.CharField(blank=True, max_length=100)),
             ],
             options={
-                'ordering': ['-date', 'symbol'],
+                "ordering": ["-date", "symbol"],
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('state', 'State'), ('organisation', 'Organisation')], default='state', max_length=20)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("state", "State"), ("organisation", "Organisation")], default="state", max_length=20
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['state', 'organisation'])), name='country_kind_valid'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='country_name_not_empty')],
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["state", "organisation"])), name="country_kind_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="country_name_not_empty"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Resolution',
+            name="Resolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('SC', 'Security Council'), ('GA', 'General Assembly')], max_length=2)),
-                ('session', models.PositiveIntegerField(blank=True, help_text='General Assembly session (46 in 46/182).', null=True)),
-                ('number', models.PositiveIntegerField()),
-                ('year', models.PositiveIntegerField(blank=True, null=True)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "body",
+                    models.CharField(choices=[("SC", "Security Council"), ("GA", "General Assembly")], max_length=2),
+                ),
+                (
+                    "session",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="General Assembly session (46 in 46/182).", null=True
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("year", models.PositiveIntegerField(blank=True, null=True)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['body', 'session', 'number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('body__in', ['SC', 'GA'])), name='resolution_body_valid'), models.CheckConstraint(condition=models.Q(models.Q(('body', 'SC'), ('session__isnull', True)), models.Q(('body', 'GA'), ('session__isnull', False)), _connector='OR'), name='resolution_session_only_for_ga'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='resolution_number_positive'), models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1945), ('year__lte', 2100)), _connector='OR'), name='resolution_year_plausible'), models.UniqueConstraint(condition=models.Q(('body', 'SC')), fields=('number',), name='resolution_unique_sc_number'), models.UniqueConstraint(condition=models.Q(('body', 'GA')), fields=('session', 'number'), name='resolution_unique_ga_number')],
+                "ordering": ["body", "session", "number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("body__in", ["SC", "GA"])), name="resolution_body_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("body", "SC"), ("session__isnull", True)),
+                            models.Q(("body", "GA"), ("session__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="resolution_session_only_for_ga",
+                    ),
+                    models.CheckConstraint(condition=models.Q(("number__gte", 1)), name="resolution_number_positive"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("year__isnull", True), models.Q(("year__gte", 1945), ("year__lte", 2100)), _connector="OR"
+                        ),
+                        name="resolution_year_plausible",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("body", "SC")), fields=("number",), name="resolution_unique_sc_number"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("body", "GA")),
+                        fields=("session", "number"),
+                        name="resolution_unique_ga_number",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Speaker',
+            name="Speaker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('honorific', models.CharField(blank=True, max_length=50)),
-                ('role', models.CharField(blank=True, max_length=300)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='speakers', to='statements.country')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("honorific", models.CharField(blank=True, max_length=50)),
+                ("role", models.CharField(blank=True, max_length=300)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="speakers",
+                        to="statements.country",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(blank=True, help_text='Empty when the text does not say.', null=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('forum', models.CharField(blank=True, help_text='The body or conference.', max_length=300)),
-                ('occasion', models.CharField(blank=True, help_text='The debate or meeting.', max_length=500)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('language', models.CharField(blank=True, help_text='The language spoken, when not English.', max_length=50)),
-                ('position', models.PositiveIntegerField(blank=True, help_text='Order of the speech in its meeting.', null=True)),
-                ('body', models.TextField(help_text='The cleaned text; paragraphs are separated by a blank line.')),
-                ('source', models.CharField(help_text='The file or record it was imported from.', max_length=300, unique=True)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('modified', models.DateTimeField(auto_now=True)),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='statements.meeting')),
-                ('speaker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='statements.speaker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(blank=True, help_text="Empty when the text does not say.", null=True)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("forum", models.CharField(blank=True, help_text="The body or conference.", max_length=300)),
+                ("occasion", models.CharField(blank=True, help_text="The debate or meeting.", max_length=500)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                (
+                    "language",
+                    models.CharField(blank=True, help_text="The language spoken, when not English.", max_length=50),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(blank=True, help_text="Order of the speech in its meeting.", null=True),
+                ),
+                ("body", models.TextField(help_text="The cleaned text; paragraphs are separated by a blank line.")),
+                (
+                    "source",
+                    models.CharField(help_text="The file or record it was imported from.", max_length=300, unique=True),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("modified", models.DateTimeField(auto_now=True)),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="statements.meeting",
+                    ),
+                ),
+                (
+                    "speaker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="statements.speaker",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-pk'],
+                "ordering": ["-date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentReference',
+            name="DocumentReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(max_length=100)),
-                ('sentence', models.TextField(blank=True)),
-                ('paragraph', models.PositiveIntegerField(default=0)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_references', to='statements.statement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("symbol", models.CharField(max_length=100)),
+                ("sentence", models.TextField(blank=True)),
+                ("paragraph", models.PositiveIntegerField(default=0)),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_references",
+                        to="statements.statement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['symbol'],
+                "ordering": ["symbol"],
             },
         ),
         migrations.CreateModel(
-            name='Citation',
+            name="Citation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sentence', models.TextField(blank=True)),
-                ('paragraph', models.PositiveIntegerField(default=0, help_text='Index of the paragraph, from 0.')),
-                ('cited_year', models.PositiveIntegerField(blank=True, help_text='The year written beside the number in the text, if any.', null=True)),
-                ('resolution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='citations', to='statements.resolution')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='statements.statement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sentence", models.TextField(blank=True)),
+                ("paragraph", models.PositiveIntegerField(default=0, help_text="Index of the paragraph, from 0.")),
+                (
+                    "cited_year",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="The year written beside the number in the text, if any.", null=True
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="citations",
+                        to="statements.resolution",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="citations", to="statements.statement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['statement', 'paragraph'],
+                "ordering": ["statement", "paragraph"],
             },
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.UniqueConstraint(fields=('name', 'country'), name='speaker_unique_name_per_country'),
+            model_name="speaker",
+            constraint=models.UniqueConstraint(fields=("name", "country"), name="speaker_unique_name_per_country"),
         ),
         migrations.AddConstraint(
-            model_name='speaker',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='speaker_name_not_empty'),
+            model_name="speaker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="speaker_name_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['date'], name='statement_date_idx'),
+            model_name="statement",
+            index=models.Index(fields=["date"], name="statement_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='statement_body_not_empty'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="statement_body_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('source', ''), _negated=True), name='statement_source_not_empty'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source", ""), _negated=True), name="statement_source_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentreference',
-            constraint=models.UniqueConstraint(fields=('statement', 'symbol'), name='document_reference_unique_per_statement'),
+            model_name="documentreference",
+            constraint=models.UniqueConstraint(
+                fields=("statement", "symbol"), name="document_reference_unique_per_statement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentreference',
-            constraint=models.CheckConstraint(condition=models.Q(('symbol', ''), _negated=True), name='document_reference_symbol_not_empty'),
+            model_name="documentreference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("symbol", ""), _negated=True), name="document_reference_symbol_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='citation',
-            constraint=models.UniqueConstraint(fields=('statement', 'resolution'), name='citation_unique_per_statement'),
+            model_name="citation",
+            constraint=models.UniqueConstraint(
+                fields=("statement", "resolution"), name="citation_unique_per_statement"
+            ),
         ),
     ]

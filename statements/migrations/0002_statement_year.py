@@ -10,24 +10,32 @@ def years_from_dates(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('statements', '0001_initial'),
+        ("statements", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='statement',
-            name='year',
-            field=models.PositiveIntegerField(blank=True, help_text="The date's year; set alone when only the year is known (General Debates).", null=True),
+            model_name="statement",
+            name="year",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="The date's year; set alone when only the year is known (General Debates).",
+                null=True,
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['year', 'date'], name='statement_year_date_idx'),
+            model_name="statement",
+            index=models.Index(fields=["year", "date"], name="statement_year_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), models.Q(('year__gte', 1945), ('year__lte', 2100)), _connector='OR'), name='statement_year_plausible'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("year__isnull", True), models.Q(("year__gte", 1945), ("year__lte", 2100)), _connector="OR"
+                ),
+                name="statement_year_plausible",
+            ),
         ),
         migrations.RunPython(years_from_dates, migrations.RunPython.noop),
     ]

@@ -8,15 +8,15 @@ row's meeting symbol and topic, the year of a General Debate); the parser uses i
 the text, never to fill in metadata the text does not give.
 """
 
+import datetime as dt
 import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
-import datetime as dt
 
 from .citations import GA, SC, ResolutionRef, SymbolRef, find_citations
-from .header import BOLD, END_MARK, ParsedSpeaker, parse_header
 from .furniture import strip_furniture
+from .header import BOLD, END_MARK, ParsedSpeaker, parse_header
 from .text import ParseError, decode_text, normalise_lines, reflow
 
 __all__ = [

@@ -18,17 +18,85 @@ LATEST_PLAUSIBLE_SC_NUMBER = 3500
 # resolution adopted after it was made: in a 1970 General Debate, "resolution 2625" is the
 # Assembly's declaration, not a Council resolution (the Council was then at 291).
 LAST_SC_RESOLUTION_OF_YEAR = {
-    1946: 15, 1947: 37, 1948: 66, 1949: 78, 1950: 89, 1951: 96, 1952: 98, 1953: 103, 1954: 105,
-    1955: 110, 1956: 121, 1957: 126, 1958: 131, 1959: 132, 1960: 160, 1961: 170, 1962: 177,
-    1963: 185, 1964: 199, 1965: 219, 1966: 232, 1967: 244, 1968: 262, 1969: 275, 1970: 291,
-    1971: 307, 1972: 324, 1973: 344, 1974: 366, 1975: 384, 1976: 402, 1977: 422, 1978: 443,
-    1979: 461, 1980: 484, 1981: 499, 1982: 528, 1983: 545, 1984: 559, 1985: 580, 1986: 593,
-    1987: 606, 1988: 626, 1989: 646, 1990: 683, 1991: 725, 1992: 799, 1993: 892, 1994: 969,
-    1995: 1035, 1996: 1092, 1997: 1146, 1998: 1219, 1999: 1284, 2000: 1334, 2001: 1386,
-    2002: 1454, 2003: 1521, 2004: 1580, 2005: 1651, 2006: 1738, 2007: 1794, 2008: 1859,
-    2009: 1907, 2010: 1966, 2011: 2032, 2012: 2085, 2013: 2132, 2014: 2195, 2015: 2260,
-    2016: 2340, 2017: 2400, 2018: 2455, 2019: 2505, 2020: 2565, 2021: 2620, 2022: 2675,
-    2023: 2725, 2024: 2770,
+    1946: 15,
+    1947: 37,
+    1948: 66,
+    1949: 78,
+    1950: 89,
+    1951: 96,
+    1952: 98,
+    1953: 103,
+    1954: 105,
+    1955: 110,
+    1956: 121,
+    1957: 126,
+    1958: 131,
+    1959: 132,
+    1960: 160,
+    1961: 170,
+    1962: 177,
+    1963: 185,
+    1964: 199,
+    1965: 219,
+    1966: 232,
+    1967: 244,
+    1968: 262,
+    1969: 275,
+    1970: 291,
+    1971: 307,
+    1972: 324,
+    1973: 344,
+    1974: 366,
+    1975: 384,
+    1976: 402,
+    1977: 422,
+    1978: 443,
+    1979: 461,
+    1980: 484,
+    1981: 499,
+    1982: 528,
+    1983: 545,
+    1984: 559,
+    1985: 580,
+    1986: 593,
+    1987: 606,
+    1988: 626,
+    1989: 646,
+    1990: 683,
+    1991: 725,
+    1992: 799,
+    1993: 892,
+    1994: 969,
+    1995: 1035,
+    1996: 1092,
+    1997: 1146,
+    1998: 1219,
+    1999: 1284,
+    2000: 1334,
+    2001: 1386,
+    2002: 1454,
+    2003: 1521,
+    2004: 1580,
+    2005: 1651,
+    2006: 1738,
+    2007: 1794,
+    2008: 1859,
+    2009: 1907,
+    2010: 1966,
+    2011: 2032,
+    2012: 2085,
+    2013: 2132,
+    2014: 2195,
+    2015: 2260,
+    2016: 2340,
+    2017: 2400,
+    2018: 2455,
+    2019: 2505,
+    2020: 2565,
+    2021: 2620,
+    2022: 2675,
+    2023: 2725,
+    2024: 2770,
 }
 
 
@@ -88,8 +156,12 @@ GA_SYMBOL = re.compile(r"\bA/RES/(?P<session>\d{1,2})/(?P<number>\d{1,4})\b")
 
 # "resolution 2341", "resolutions 2139 (2014), 2165 (2014) and 2504 (2020)", "res. 2341",
 # "resolution No. 598"; the list continues through commas, "and", "or", "as well as".
-NOT_A_NUMBER_AFTER = r"(?!\s*(?:%|per\s*cent|percent|million|billion|years?|months?|days?|weeks?|times|members|countries|States)\b)"
-LIST_ITEM = r"(?:\d{1,4}/\d{1,4}(?!\d)|\d{1,4}(?![\d/]))(?:\s+[A-D](?=\s*\())?(?:\s*\((?:[^()]{1,12})\))?" + NOT_A_NUMBER_AFTER
+NOT_A_NUMBER_AFTER = (
+    r"(?!\s*(?:%|per\s*cent|percent|million|billion|years?|months?|days?|weeks?|times|members|countries|States)\b)"
+)
+LIST_ITEM = (
+    r"(?:\d{1,4}/\d{1,4}(?!\d)|\d{1,4}(?![\d/]))(?:\s+[A-D](?=\s*\())?(?:\s*\((?:[^()]{1,12})\))?" + NOT_A_NUMBER_AFTER
+)
 KEYWORD_LIST = re.compile(
     r"\b(?P<keyword>[Rr]esolutions?|[Rr]es\.)\s+(?:[Nn]os?\.\s*)?"
     r"(?P<items>" + LIST_ITEM + r"(?:\s*(?:,|;|\band\b|\bor\b|,\s*and\b|\bas well as\b)\s*" + LIST_ITEM + r")*)"
@@ -103,7 +175,9 @@ SMALLEST_UNQUALIFIED_SC_NUMBER = 100
 
 # "two Security Council resolutions on counter-terrorism: 2309 on aviation security and 2322 on ..."
 COLON_LIST = re.compile(r"\b[Rr]esolutions\b[^.:;]{0,80}:\s*(?P<rest>[^.;]*)")
-COLON_ITEM = re.compile(r"(?:^|,|\band\b)\s*(?P<number>\d{3,4})(?:\s*" + YEAR + r")?(?=\s+(?:on|of|concerning|regarding)\b)")
+COLON_ITEM = re.compile(
+    r"(?:^|,|\band\b)\s*(?P<number>\d{3,4})(?:\s*" + YEAR + r")?(?=\s+(?:on|of|concerning|regarding)\b)"
+)
 
 NOT_SC_BEFORE = re.compile(
     r"(?:General\s+Assembly|Assembly|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|ECOSOC|"
@@ -160,9 +234,7 @@ def resolutions_in(sentence: str, paragraph: int = 0, year: int | None = None):
     """Yield the resolutions one sentence cites."""
     latest = last_plausible_sc_number(year)
     return (
-        ref
-        for ref in _candidates(sentence, paragraph)
-        if ref is not None and (ref.body == GA or ref.number <= latest)
+        ref for ref in _candidates(sentence, paragraph) if ref is not None and (ref.body == GA or ref.number <= latest)
     )
 
 
@@ -186,7 +258,9 @@ def _candidates(sentence, paragraph):
         for item in items:
             if some_have_years and not item.group("paren") and not item.group("ga_number"):
                 continue  # "resolution 2532 (2020), 190 of whose ...": a list gives every year or none
-            yield from _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph)
+            yield from _keyword_item(
+                item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph
+            )
     for match in COLON_LIST.finditer(sentence):
         if NOT_SC_BEFORE.search(sentence[: match.start()]):
             continue

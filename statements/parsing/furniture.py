@@ -27,11 +27,23 @@ FURNITURE_LINE = re.compile(
     r"^(?:"
     r"\d{1,4}"  # a page number
     r"|" + JOB_NUMBER + r"(?:\s+(?:\d{1,4}|" + PAGE_COUNTER + r"))?"
-    r"|(?:\d{1,4}|" + PAGE_COUNTER + r")\s+" + JOB_NUMBER +
-    r"|(?:" + DATE_NUMERIC + r"\s+)?" + RECORD_SYMBOL + r"(?:\s+" + DATE_NUMERIC + r")?"
+    r"|(?:\d{1,4}|"
+    + PAGE_COUNTER
+    + r")\s+"
+    + JOB_NUMBER
+    + r"|(?:"
+    + DATE_NUMERIC
+    + r"\s+)?"
+    + RECORD_SYMBOL
+    + r"(?:\s+"
+    + DATE_NUMERIC
+    + r")?"
     r"|A/PV\.\d{1,5}(?:\s+and\s+Corr\.[1l])?"
-    r"|\d{1,4}\s+General\s+Assembly\s*[-–—]\s*" + ORDINAL_SESSION +
-    r"|General\s+Assembly\s*[-–—]\s*" + ORDINAL_SESSION + r"(?:\s+\d{1,4})?"
+    r"|\d{1,4}\s+General\s+Assembly\s*[-–—]\s*"
+    + ORDINAL_SESSION
+    + r"|General\s+Assembly\s*[-–—]\s*"
+    + ORDINAL_SESSION
+    + r"(?:\s+\d{1,4})?"
     r"|(?:\d{1,4}\s+)?" + ORDINAL_SESSION + r"\s*[-–—]?\s*\d{1,2}\s+[A-Z][a-z]+\s+" + YEARISH + r"(?:\s+\d{1,4})?"
     r"|(?:\d{1,4}\s+)?General\s+Assembly\s+\d{1,3}(?:st|nd|rd|th)\s+(?:plenary\s+)?meeting(?:\s+\d{1,4})?"
     r"|Page\s+\d{1,3}(?:\s*(?:\||/|of)\s*\d{1,3})?"
@@ -75,9 +87,28 @@ TRAILING_COUNTER = re.compile(r"\s+(\d{1,3})/(\d{1,3})(?:\s+[S$]/[\d/]*)?\s*$")
 # A lone counter between words: `hundreds of 7/26 members`. Not after words that introduce
 # session-numbered resolutions and decisions (`resolutions 71/205, 72/190 and 74/168`), not
 # before a month (`24/25 March`), never 9/11 or 24/7.
-LONE_COUNTER = re.compile(r"(?<![\w/.,-])(\d{1,3})/(\d{1,3})(?![\w/]|\s+(?:" + "|".join(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December", "of", "th"]) + r")\b)")
+LONE_COUNTER = re.compile(
+    r"(?<![\w/.,-])(\d{1,3})/(\d{1,3})(?![\w/]|\s+(?:"
+    + "|".join(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+            "of",
+            "th",
+        ]
+    )
+    + r")\b)"
+)
 INTRODUCES_NUMBER = re.compile(
     r"(?:[Rr]esolutions?|[Dd]ecisions?|[Dd]ocuments?|No\.|Nos\.|paras?\.|[,;&]|\band|\bor|\bto|ES-|RES/)\s*$"
 )
@@ -170,7 +201,11 @@ def _lone_counter(match, line):
 def _strip_trailing_counter(line):
     """A page counter ending the text (`... the principles. 38/38`) is the last page's foot."""
     match = TRAILING_COUNTER.search(line)
-    if match and int(match.group(1)) <= int(match.group(2)) and line[: match.start()].rstrip().endswith((".", "”", '"')):
+    if (
+        match
+        and int(match.group(1)) <= int(match.group(2))
+        and line[: match.start()].rstrip().endswith((".", "”", '"'))
+    ):
         return line[: match.start()].rstrip()
     return line
 
@@ -186,7 +221,10 @@ def _drop_blank_lines_left_by_furniture(original, cleaned):
     for index, line in enumerate(cleaned):
         if furniture[index]:
             continue
-        if not line and (_next_text_is_furniture(cleaned, furniture, index, -1) or _next_text_is_furniture(cleaned, furniture, index, 1)):
+        if not line and (
+            _next_text_is_furniture(cleaned, furniture, index, -1)
+            or _next_text_is_furniture(cleaned, furniture, index, 1)
+        ):
             continue
         result.append(line)
     return result

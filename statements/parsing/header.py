@@ -10,9 +10,9 @@ Three layouts are known:
 Whatever the header does not say stays None: the parser never guesses.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-import datetime as dt
 
 from .countries import canonical_country, country_in_role
 
@@ -61,20 +61,33 @@ LANGUAGE = r"(?:\s*\((?:spoke\s+in|interpretation\s+from)\s+(?P<language>[A-Z][a
 VERBATIM_OPENING = re.compile(
     r"^(?:" + VERBATIM_HONORIFIC + r"\s+(?P<name>[^():\n]{1,60}?)\s*"
     r"\((?!spoke\s|interpretation\s)(?P<country>[^()\n]{2,80}?(?:\s*\([^()\n]{1,40}\))?)\)"
-    r"|" + VERBATIM_HONORIFIC.replace("?P<honorific>", "?P<guest_honorific>")
-    + r"\s+(?P<guest>(?!President\b|Chair)" + NAME_WORD + r"(?:\s+" + NAME_WORD + r"){0,5})(?=\s*(?:\(|:))"
+    r"|"
+    + VERBATIM_HONORIFIC.replace("?P<honorific>", "?P<guest_honorific>")
+    + r"\s+(?P<guest>(?!President\b|Chair)"
+    + NAME_WORD
+    + r"(?:\s+"
+    + NAME_WORD
+    + r"){0,5})(?=\s*(?:\(|:))"
     r"|(?P<role>The\s+(?:President|Secretary-General|Deputy\s+Secretary-General|Chair|Chairman|Chairperson|"
-    r"Acting\s+President|Vice-President)))"
-    + LANGUAGE + r"\s*:\s*"
+    r"Acting\s+President|Vice-President)))" + LANGUAGE + r"\s*:\s*"
 )
 
 MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
@@ -132,7 +145,7 @@ def split_honorific(text: str) -> tuple[str | None, str]:
     if not match:
         return None, text.strip()
     honorific = re.sub(r"\s+", " ", match.group("honorific"))
-    return honorific, text.strip()[match.end():]
+    return honorific, text.strip()[match.end() :]
 
 
 def parse_header(lines: list[str]) -> Header:
@@ -154,7 +167,7 @@ def parse_header(lines: list[str]) -> Header:
 
 
 def _verbatim_header(opening, lines, first):
-    rest = lines[first][opening.end():]
+    rest = lines[first][opening.end() :]
     if opening.group("role"):
         speaker = ParsedSpeaker(name=None, role=opening.group("role").split(None, 1)[1])
     elif opening.group("guest"):
@@ -227,7 +240,7 @@ def _read_entries(entries) -> Header | None:
             header.speaker = _speaker_from(by.group("who"))
         elif found_date and header.date is None and len(entry) < 80:
             header.date = found_date
-            place = (entry[: match.start()] + " " + entry[match.end():]).strip(" ,;-–")
+            place = (entry[: match.start()] + " " + entry[match.end() :]).strip(" ,;-–")
             header.place = place or None
         elif occasion and header.occasion is None:
             header.occasion = occasion.group("occasion").strip()

@@ -43,7 +43,9 @@ def read_registry(path: Path) -> list[dict]:
                 "number": number,
                 "year": year,
                 "date": _date(row.get(columns.get("date", ""), "")),
-                "title": re.sub(r"\s+", " ", row.get(columns.get("topic", columns.get("title", "")), "") or "").strip()[:500],
+                "title": re.sub(r"\s+", " ", row.get(columns.get("topic", columns.get("title", "")), "") or "").strip()[
+                    :500
+                ],
             }
         )
     return rows
@@ -64,7 +66,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the registry CSV (Number, Year, Date, Topic)")
-        parser.add_argument("--conflicts", action="store_true", help="list citations whose year contradicts the registry")
+        parser.add_argument(
+            "--conflicts", action="store_true", help="list citations whose year contradicts the registry"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
@@ -80,7 +84,9 @@ class Command(BaseCommand):
                 if resolution is None:
                     new.append(Resolution(body=Resolution.Body.SECURITY_COUNCIL, **row))
                     continue
-                changed = [name for name in ("year", "date", "title") if row[name] and getattr(resolution, name) != row[name]]
+                changed = [
+                    name for name in ("year", "date", "title") if row[name] and getattr(resolution, name) != row[name]
+                ]
                 if changed:
                     for name in changed:
                         setattr(resolution, name, row[name])

@@ -9,7 +9,6 @@ drift.
 
 import datetime as dt
 
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
