@@ -293,3 +293,29 @@ class DocumentReference(models.Model):
 
     def __str__(self):
         return self.symbol
+
+
+class IndexTask(models.Model):
+    """A statement whose search index entry must be brought up to date: written in the same
+    transaction as the change, deleted once the index has committed it.
+
+    Not a foreign key: a deletion's task outlives its statement. Several tasks for one
+    statement coalesce into one index write.
+    """
+
+    class Action(models.TextChoices):
+        UPDATE = "update", "Update"
+        DELETE = "delete", "Delete"
+
+    statement_id = models.PositiveIntegerField(db_index=True)
+    action = models.CharField(max_length=6, choices=Action.choices, default=Action.UPDATE)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=["update", "delete"]), name="index_task_action_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} statement {self.statement_id}"
