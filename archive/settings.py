@@ -9,6 +9,8 @@ One file, driven by environment variables with safe development defaults:
     DATABASE_URL            e.g. postgres://user@127.0.0.1:5432/archive (default: SQLite file)
     ARCHIVE_DATA_DIR        where the SQLite file and the Whoosh index live (default ./var)
     WHOOSH_INDEX_PATH       the Whoosh index folder (default $ARCHIVE_DATA_DIR/whoosh_index)
+    ARCHIVE_DATASET_DIR     where export_dataset writes packages and /data/ serves them
+                            (default $ARCHIVE_DATA_DIR/dataset)
     DJANGO_HTTPS            "1" when served over HTTPS: secure cookies, HSTS, redirect to https
     DJANGO_TRUSTED_PROXY_COUNT  proxies in front that append to X-Forwarded-For (default 0)
     ARCHIVE_RATELIMIT       "0" turns request throttling off (default on)
@@ -204,4 +206,6 @@ RATELIMIT_LOGIN_PATH = "/admin/login/"
 RATELIMIT_LOGIN = (10, 15 * 60)  # failed admin logins, per address and per user name
 
 ARCHIVE_SEEDS_DIR = BASE_DIR / "seeds"
+# The archive as a dataset: `manage.py export_dataset` writes here, /data/ lists and serves it.
+ARCHIVE_DATASET_DIR = Path(os.environ.get("ARCHIVE_DATASET_DIR", DATA_DIR / "dataset"))
 HAYSTACK_SIGNAL_PROCESSOR = "statements.indexing.StatementSignalProcessor"

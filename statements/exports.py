@@ -38,6 +38,15 @@ COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """A text cell a spreadsheet will show, not run: one that starts like a formula gets a leading
+    ' (OWASP's advice for CSV injection). For CSV only; JSON keeps the text as it is."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def matching_statements(form, batch=BATCH):
     """Every statement the search finds, in its order, read from the database a batch at a time."""
     request = replace(form.search_request(), page=1, per_page=batch)

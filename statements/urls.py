@@ -30,6 +30,8 @@ urlpatterns = [
     path("resolutions/ga/<int:session>/<int:number>/feed/", feeds.ResolutionFeed(), name="ga-resolution-feed"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/<path:symbol>/", views.meeting_detail, name="meeting-detail"),
+    path("data/", views.data_page, name="data"),
+    path("data/<str:folder>/<str:path>", views.data_file, name="data-file"),
     # The read-only JSON API, described at /api/openapi.json.
     path("api/", api.index, name="api-index"),
     path("api/openapi.json", api.openapi, name="api-openapi"),

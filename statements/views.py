@@ -1,14 +1,15 @@
 """Pages people read. Thin function views; queries live on the models' QuerySets."""
 
 import json
+from pathlib import Path
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from . import charts, citing
+from . import charts, citing, dataset
 from .markup import linked_paragraphs, marked_sentence
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
 from .search_indexes import resolution_key
@@ -269,3 +270,35 @@ def meeting_detail(request, symbol):
     most_cited = Resolution.objects.filter(citations__statement__meeting=meeting).most_cited()[:10]
     context = {"meeting": meeting, "statements": statements, "most_cited": most_cited}
     return render(request, "statements/meeting_detail.html", context)
+
+
+@require_GET
+def data_page(request):
+    """/data/: the latest dataset package that `export_dataset` wrote, with sizes and checksums."""
+    return render(request, "statements/data.html", {"package": dataset.latest_package()})
+
+
+DATA_CONTENT_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+    ".sqlite": "application/vnd.sqlite3",
+}
+
+
+@require_GET
+def data_file(request, folder, path):
+    """/data/<package>/<file>: a file listed in that package's SHA256SUMS, as written."""
+    package = dataset.read_package(dataset.dataset_dir() / folder) if dataset.FOLDER.match(folder) else None
+    listed = package.file(path) if package else None
+    if listed is None and not (package and path == dataset.CHECKSUMS):
+        raise Http404("No such file in the dataset.")
+    response = FileResponse(
+        open(dataset.dataset_dir() / folder / path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        content_type=DATA_CONTENT_TYPES.get(Path(path).suffix, "text/plain; charset=utf-8"),
+        as_attachment=Path(path).suffix in (".csv", ".sqlite"),
+        filename=path,
+    )
+    response["Cache-Control"] = "public, max-age=31536000, immutable"  # a package folder never changes
+    if listed:
+        response["ETag"] = f'"{listed.sha256}"'
+    return response
