@@ -177,7 +177,7 @@ def haystack_connection():
     url = os.environ.get("HAYSTACK_URL", "")
     if not url:
         return {
-            "ENGINE": "statements.whoosh_backend.ArchiveWhooshEngine",
+            "ENGINE": "statements.search.whoosh_backend.ArchiveWhooshEngine",
             "PATH": os.environ.get("WHOOSH_INDEX_PATH", str(DATA_DIR / "whoosh_index")),
         }
     parts = urlsplit(url)

@@ -21,10 +21,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .citing import stable_url
-from .forms import SearchForm
+from .keys import parse_resolution_key
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
-from .search import SearchUnavailable, search_engine
-from .search_indexes import resolution_key
+from .search.engine import search_engine
+from .search.forms import SearchForm
+from .search.query import SearchUnavailable
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -123,7 +124,7 @@ def paginated(request, queryset, serialize):
 
 
 def resolution_ref(request, resolution):
-    key = resolution_key(resolution.body, resolution.session, resolution.number)
+    key = resolution.key
     return {"key": key, "symbol": resolution.symbol, "url": absolute(request, "api-resolution-detail", key)}
 
 
@@ -362,15 +363,9 @@ def resolution_list(request):
 
 
 def resolution_for_key(key):
-    parts = key.split("-")
-    numbers = [int(part) for part in parts[1:] if part.isascii() and part.isdigit() and len(part) <= 6]
-    if parts[0] == "sc" and len(parts) == 2 and len(numbers) == 1:
-        found = Resolution.objects.filter(body="SC", number=numbers[0])
-    elif parts[0] == "ga" and len(parts) == 3 and len(numbers) == 2:
-        found = Resolution.objects.filter(body="GA", session=numbers[0], number=numbers[1])
-    else:
+    if parse_resolution_key(key) is None:
         raise ApiError(404, f"{key[:40]} is not a resolution key (sc-2341, ga-46-182).")
-    resolution = found.with_citation_counts().first()
+    resolution = Resolution.objects.for_keys([key]).with_citation_counts().first()
     if resolution is None:
         raise ApiError(404, f"No resolution has the key {key}.")
     return resolution
@@ -401,10 +396,3 @@ def resolution_detail(request, key):
 @api_view
 def not_found(request, rest=""):
     raise ApiError(404, "Nothing is at this address; see /api/openapi.json for what is.")
-
-
-@require_GET
-def openapi(request):
-    from .openapi import description
-
-    return JsonResponse(description(request.build_absolute_uri("/api/")), json_dumps_params={"ensure_ascii": False})

@@ -14,9 +14,10 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from .citing import stable_url
-from .forms import SearchForm
 from .models import Citation, Statement
-from .search import SearchUnavailable, search_engine
+from .search.engine import search_engine
+from .search.forms import SearchForm
+from .search.query import SearchUnavailable
 
 BATCH = 500
 COLUMNS = [

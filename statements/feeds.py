@@ -16,9 +16,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
-from .forms import SearchForm
 from .models import Citation, Country, Resolution, Speaker, Statement
-from .search import SearchUnavailable, search_engine
+from .search.engine import search_engine
+from .search.forms import SearchForm
+from .search.query import SearchUnavailable
 
 FEED_ITEMS = 30
 

@@ -13,9 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-# A number stands alone: not part of S/2017/2341, 2341/2017, 12341 or 2341.5.
-BEFORE = r"(?<![\w/.])"
-AFTER = r"(?![\w/]|\.\d)"
+from .keys import resolution_in_prose
 
 
 @dataclass(frozen=True)
@@ -28,9 +26,7 @@ class Span:
 
 def resolution_pattern(resolution):
     """How a resolution's number appears in prose: 2341, S/RES/2341, 46/182, A/RES/46/182."""
-    if resolution.body == resolution.Body.GENERAL_ASSEMBLY:
-        return re.compile(rf"{BEFORE}(?:A/RES/)?{resolution.session}/{resolution.number}{AFTER}")
-    return re.compile(rf"{BEFORE}(?:S/RES/)?{resolution.number}{AFTER}")
+    return re.compile(resolution_in_prose(resolution.body, resolution.session, resolution.number))
 
 
 def symbol_pattern(symbol):

@@ -5,6 +5,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
+from .keys import parse_resolution_key, resolution_key
+
 
 class Country(models.Model):
     """A delegation: a UN member state, an observer, or an organisation such as the European Union."""
@@ -175,6 +177,13 @@ class ResolutionQuerySet(models.QuerySet):
     def cited(self):
         return self.filter(models.Exists(Citation.objects.filter(resolution=models.OuterRef("pk"))))
 
+    def for_keys(self, keys):
+        """The resolutions with these keys (sc-2341, ga-46-182); malformed keys match nothing."""
+        condition = Q(pk__in=[])
+        for body, session, number in filter(None, map(parse_resolution_key, keys)):
+            condition |= Q(body=body, session=session, number=number)
+        return self.filter(condition)
+
     def most_cited(self):
         """Cited resolutions, most cited first. Filter on citations before it to count only those."""
         return (
@@ -225,6 +234,11 @@ class Resolution(models.Model):
         if self.body == self.Body.SECURITY_COUNCIL:
             return reverse("statements:resolution-detail", args=[self.number])
         return reverse("statements:ga-resolution-detail", args=[self.session, self.number])
+
+    @property
+    def key(self):
+        """Its key in the index, facets and URLs of the API: sc-2341, ga-46-182."""
+        return resolution_key(self.body, self.session, self.number)
 
     @property
     def symbol(self):

@@ -4,10 +4,14 @@ Written by hand to say what the views do; tests/test_api.py runs schemathesis ag
 running application from this description, so the two cannot drift apart unnoticed.
 """
 
-from .api import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
-from .forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
-RESOLUTION_KEY = r"^(sc-[1-9][0-9]{0,3}|ga-[1-9][0-9]{0,2}-[1-9][0-9]{0,3})$"
+from .api import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
+from .keys import RESOLUTION_KEY_SHAPE
+from .search.forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
+
+RESOLUTION_KEY = f"^(?:{RESOLUTION_KEY_SHAPE})$"
 
 
 def _ref(name):
@@ -309,3 +313,9 @@ def description(base_url):
         },
         "components": {"schemas": SCHEMAS},
     }
+
+
+@require_GET
+def openapi(request):
+    """/api/openapi.json"""
+    return JsonResponse(description(request.build_absolute_uri("/api/")), json_dumps_params={"ensure_ascii": False})

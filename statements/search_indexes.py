@@ -12,24 +12,10 @@ so the index holds only what searching, faceting and sorting need.
 
 import datetime as dt
 
-from django.utils.text import slugify
 from haystack import indexes
 
+from .keys import forum_key, symbol_key
 from .models import Statement
-
-
-def forum_key(forum):
-    return slugify(forum)[:100]
-
-
-def resolution_key(body, session, number):
-    """The index key of a resolution: sc-2341, ga-46-182."""
-    return f"ga-{session}-{number}" if body == "GA" else f"sc-{number}"
-
-
-def symbol_key(symbol):
-    """The index key of a document symbol: upper case, no spaces (S/PV.8699(RESUMPTION1))."""
-    return "".join(symbol.split()).upper()
 
 
 class StatementIndex(indexes.SearchIndex, indexes.Indexable):
@@ -88,10 +74,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return [str(statement.year)] if statement.year else []
 
     def prepare_resolution(self, statement):
-        return sorted(
-            resolution_key(c.resolution.body, c.resolution.session, c.resolution.number)
-            for c in statement.citations.all()
-        )
+        return sorted(c.resolution.key for c in statement.citations.all())
 
     def prepare_symbol(self, statement):
         return sorted({symbol_key(ref.symbol) for ref in statement.document_references.all()})

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from . import api, exports, feeds, search, views
+from . import api, exports, feeds, openapi, views
+from .search import page as search
 
 app_name = "statements"
 
@@ -34,7 +35,7 @@ urlpatterns = [
     path("data/<str:folder>/<str:path>", views.data_file, name="data-file"),
     # The read-only JSON API, described at /api/openapi.json.
     path("api/", api.index, name="api-index"),
-    path("api/openapi.json", api.openapi, name="api-openapi"),
+    path("api/openapi.json", openapi.openapi, name="api-openapi"),
     path("api/statements/", api.statement_list, name="api-statement-list"),
     path("api/statements/<str:pk>/", api.statement_detail, name="api-statement-detail"),
     path("api/speakers/", api.speaker_list, name="api-speaker-list"),

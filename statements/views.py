@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from . import charts, citing, dataset
 from .markup import linked_paragraphs, marked_sentence
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
-from .search_indexes import resolution_key
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 50
@@ -227,7 +226,7 @@ def _resolution_page(request, resolution):
     page = paginate(request, citations, DIRECTORY_PER_PAGE)
     for citation in page:
         citation.marked_sentence = marked_sentence(citation)
-    key = resolution_key(resolution.body, resolution.session, resolution.number)
+    key = resolution.key
     per_year = charts.year_chart(
         year_rows(Statement.objects.citing(resolution), resolution=key),
         title="Statements citing it, per year",

@@ -10,9 +10,9 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from archive.wsgi import application
-from statements.forms import SearchForm
 from statements.models import Citation, Resolution, Speaker, Statement
-from statements.search import search_engine
+from statements.search.engine import search_engine
+from statements.search.forms import SearchForm
 
 from .factories import make_statement
 

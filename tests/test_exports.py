@@ -10,9 +10,10 @@ import pytest
 from django.http import QueryDict
 
 from statements import exports
-from statements.forms import SearchForm
 from statements.models import Statement
-from statements.search import RESULTS_PER_PAGE, search_engine
+from statements.search.engine import search_engine
+from statements.search.forms import SearchForm
+from statements.search.query import RESULTS_PER_PAGE
 
 from .factories import make_statement
 

@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 
 from statements.ingest import Overrides, ingest_text
 from statements.models import Resolution, Statement
-from statements.search import HaystackSearch, SearchRequest, WhooshSearch, parse_query, search_engine
-from statements.snippets import Highlighter
+from statements.search import engine as search_engines
+from statements.search.engine import search_engine
+from statements.search.haystack_engine import HaystackSearch
+from statements.search.query import SearchRequest, parse_query
+from statements.search.snippets import Highlighter
+from statements.search.whoosh_engine import WhooshSearch
 
 SEARCH = "/search/"
 
@@ -347,9 +351,7 @@ def test_an_empty_archive_answers_with_no_results(client, db, search_index):
 def test_a_damaged_index_answers_503_not_500(client, seeded, settings, tmp_path):
     (tmp_path / "_MAIN_1.toc").write_bytes(b"not an index")
     engine = WhooshSearch(str(tmp_path))
-    from statements import search
-
-    search._engines[str(tmp_path)] = engine
+    search_engines._engines[str(tmp_path)] = engine
     settings.HAYSTACK_CONNECTIONS = {"default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(tmp_path)}}
     assert client.get(SEARCH, {"q": "peace"}).status_code == 503
 

@@ -23,7 +23,7 @@ from whoosh.writing import CLEAR
 
 from statements.indexing import RETRY_FOR_SECONDS, update_statements, whoosh_document, writer_options
 from statements.models import Statement
-from statements.whoosh_backend import field_signature
+from statements.search.whoosh_backend import field_signature
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000

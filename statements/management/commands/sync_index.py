@@ -16,7 +16,7 @@ from haystack.backends.whoosh_backend import WhooshSearchBackend
 
 from statements.indexing import indexed_statements, update_statements
 from statements.models import Statement
-from statements.whoosh_backend import same_schema
+from statements.search.whoosh_backend import same_schema
 
 
 def index_schema_is_current() -> bool:

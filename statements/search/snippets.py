@@ -13,7 +13,8 @@ from itertools import islice
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .search import ANALYZER, ParsedQuery
+from ..keys import parse_resolution_key, resolution_in_prose
+from .query import ANALYZER, ParsedQuery
 
 SNIPPET_CHARS = 300
 SCAN_CHARS = 200_000  # how far into a statement to look for a matched word
@@ -49,7 +50,8 @@ class Highlighter:
             if clause.negated:
                 continue
             if clause.kind == "resolution":
-                exact.append(_resolution_pattern(clause.value))
+                if resolution := parse_resolution_key(clause.value):
+                    exact.append(resolution_in_prose(*resolution))
             elif clause.kind == "symbol":
                 exact.append(r"\s*".join(re.escape(char) for char in clause.value))
             else:
@@ -109,13 +111,6 @@ def _joined(hits, text):
         else:
             spans.append([start, end])
     return spans
-
-
-def _resolution_pattern(key):
-    parts = key.split("-")
-    if parts[0] == "ga":
-        return rf"(?<![\d/]){parts[1]}/{parts[2]}(?![\d/])"
-    return rf"(?<![\d/.]){parts[1]}(?![\d/])"
 
 
 def _common_prefix(word, stem):

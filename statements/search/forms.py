@@ -6,25 +6,19 @@ Facet selections are keys of a known shape for a known field (`country=japan`,
 """
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.utils.formats import date_format
 
-from .models import Country, Resolution, Speaker, Statement
-from .search import ALL_SELECTED_REQUIRED, FACET_FIELDS, SearchRequest, parse_query
-from .search_indexes import forum_key, resolution_key
+from ..keys import RESOLUTION_KEY_SHAPE
+from .query import FACET_FIELDS, SearchRequest, parse_query
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 30
 MAX_SELECTED_PER_FACET = 10
 MAX_PAGE = 100_000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
-FORUM_NAMES_SECONDS = 300
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 FACET_TITLES = {
@@ -36,11 +30,11 @@ FACET_TITLES = {
 }
 MAX_KEY_CHARS = 200
 KEY_SHAPES = {
-    "speaker": re.compile(r"[1-9]\d{0,9}"),
+    "speaker": re.compile(r"[1-9][0-9]{0,9}"),
     "country": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,20}"),
     "forum": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){0,30}"),
-    "year": re.compile(r"(?:19|20)\d\d|2100"),
-    "resolution": re.compile(r"sc-[1-9]\d{0,3}|ga-[1-9]\d{0,2}-[1-9]\d{0,3}"),
+    "year": re.compile(r"(?:19|20)[0-9][0-9]|2100"),
+    "resolution": re.compile(RESOLUTION_KEY_SHAPE),
 }
 
 
@@ -186,126 +180,3 @@ class SearchForm(forms.Form):
         selected = self.selected()
         selected[name] = tuple(k for k in selected.get(name, ()) if k != key)
         return self.url(selected=selected)
-
-
-@dataclass
-class FacetValue:
-    key: str
-    label: str
-    count: int
-    selected: bool
-    url: str
-
-    @property
-    def count_text(self):
-        return f"{self.count:,}"
-
-
-@dataclass
-class FacetGroup:
-    name: str
-    title: str
-    values: list
-
-    @property
-    def note(self):
-        """How several selected values combine, once there is a selection to combine with."""
-        if not any(value.selected for value in self.values):
-            return ""
-        if self.name in ALL_SELECTED_REQUIRED:
-            return "Statements citing every resolution selected."
-        return f"Statements matching any {self.title.lower()} selected."
-
-    @property
-    def shown(self):
-        return self.values[:8]
-
-    @property
-    def more(self):
-        return self.values[8:]
-
-
-def facet_groups(form, facets):
-    """The facets to show, with names for their keys and a link to add or remove each value."""
-    selected = form.selected()
-    groups = []
-    for name in FACET_FIELDS:
-        counts = [(key, count) for key, count in facets.get(name, []) if count or key in selected.get(name, ())]
-        labels = facet_labels(name, [key for key, _count in counts])
-        values = [
-            FacetValue(
-                key,
-                labels.get(key, key),
-                count,
-                key in selected.get(name, ()),
-                form.url_removing(name, key) if key in selected.get(name, ()) else form.url_adding(name, key),
-            )
-            for key, count in counts
-        ]
-        if name == "year":
-            values.sort(key=lambda value: value.key, reverse=True)
-        if values:
-            groups.append(FacetGroup(name, FACET_TITLES[name], values))
-    return groups
-
-
-def selection_chips(form):
-    """Each selected value, named, with the link that removes it."""
-    chips = []
-    for name, keys in form.selected().items():
-        labels = facet_labels(name, keys)
-        chips.extend((FACET_TITLES[name], labels.get(key, key), form.url_removing(name, key)) for key in keys)
-    data = form.cleaned_data
-    start, end = (data[name] and date_format(data[name], "j M Y") for name in ("date_from", "date_to"))
-    if start or end:
-        span = f"{start} – {end}" if start and end else f"from {start}" if start else f"until {end}"
-        chips.append(("Date", span, form.url(dates=False)))
-    return chips
-
-
-def facet_labels(name, keys):
-    """What people call each key: a speaker's name, a country's, a resolution's symbol."""
-    if not keys:
-        return {}
-    if name == "speaker":
-        return {str(pk): speaker.name for pk, speaker in Speaker.objects.in_bulk([int(k) for k in keys]).items()}
-    if name == "country":
-        return dict(Country.objects.filter(slug__in=keys).values_list("slug", "name"))
-    if name == "forum":
-        return forum_names()
-    if name == "resolution":
-        return {resolution_key(r.body, r.session, r.number): r.symbol for r in resolutions_for_keys(keys)}
-    return {key: key for key in keys}
-
-
-def forum_names():
-    """Forum keys and names; reading them scans every statement, so they are kept a few minutes."""
-    names = cache.get("search:forum-names")
-    if names is None:
-        forums = Statement.objects.order_by().exclude(forum="").values_list("forum", flat=True).distinct()
-        names = {forum_key(forum): forum for forum in forums}
-        cache.set("search:forum-names", names, FORUM_NAMES_SECONDS)
-    return names
-
-
-def resolutions_for_keys(keys):
-    condition = Q(pk__in=[])
-    for key in keys:
-        parts = key.split("-")
-        if parts[0] == "sc" and len(parts) == 2:
-            condition |= Q(body="SC", number=int(parts[1]))
-        elif parts[0] == "ga" and len(parts) == 3:
-            condition |= Q(body="GA", session=int(parts[1]), number=int(parts[2]))
-    return Resolution.objects.filter(condition)
-
-
-def pagination_links(form, page):
-    """Links to the previous and next pages and to page numbers around this one, gaps elided."""
-    if page.paginator.num_pages <= 1:
-        return None
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return {
-        "previous": form.url(page=page.previous_page_number()) if page.has_previous() else None,
-        "next": form.url(page=page.next_page_number()) if page.has_next() else None,
-        "numbers": [(n, form.url(page=n) if n != page.paginator.ELLIPSIS else None) for n in numbers],
-    }

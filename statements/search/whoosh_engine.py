@@ -1,18 +1,10 @@
-"""Searching statements: reading a query, running it, and the /search/ page.
+"""Searching the Whoosh index directly.
 
-A query is read into clauses (issue 3): words and "phrases" go to the stemmed text,
-`-word` excludes, and resolution numbers and UN document symbols in any of the forms people
-write them (`2341`, `res. 2341`, `S/RES/2341 (2017)`, `A/RES/60/288`, `S/PV.7750`) go to the
-exact `resolution` and `symbol` fields, never through the stemmer.
-
-On Whoosh the query runs on the index directly through one cached searcher: haystack's
-SearchQuerySet reopens readers several times a search, searches twice a page and counts
-facets in Python on every request (issue 4 measured 1.5 s a page at 4,000 statements; this
-path serves a page with facets in about 40 ms at 13,500). Any other haystack engine (HAYSTACK_URL=elasticsearch7://..., solr://...) goes through
-SearchQuerySet, which does this well there.
-
-Snippets come from statements/snippets.py, built from the database text, never with
-haystack's {% highlight %} tag.
+On Whoosh the query runs on the index through one cached searcher: haystack's SearchQuerySet
+reopens readers several times a search, searches twice a page and counts facets in Python on
+every request (issue 4 measured 1.5 s a page at 4,000 statements; this path serves a page with
+facets in about 40 ms at 13,500). Whoosh's private internals are read only through
+whoosh_internals.py.
 """
 
 import heapq
@@ -22,167 +14,33 @@ import os
 import re
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from itertools import accumulate, chain, islice
 
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils.module_loading import import_string
-from django.views.decorators.http import require_GET
-from haystack.backends.whoosh_backend import WhooshSearchBackend
-from haystack.exceptions import MissingDependency
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
-from .search_indexes import resolution_key, symbol_key
+from .query import (
+    ALL_SELECTED_REQUIRED,
+    FACET_FIELDS,
+    FACET_LIMIT,
+    SearchOutcome,
+    SearchRequest,
+    SearchUnavailable,
+    parse_query,
+    stemmed_terms,
+)
 
 logger = logging.getLogger(__name__)
 
-RESULTS_PER_PAGE = 20
-FACET_FIELDS = ("speaker", "country", "forum", "year", "resolution")
-# Selecting two resolutions finds statements citing both; the other fields hold one value a
-# statement, so two selected values there mean either (a statement has one speaker).
-ALL_SELECTED_REQUIRED = frozenset({"resolution"})
-FACET_LIMIT = 20
 # Term postings and phrase matches of at least this many documents are kept between searches,
 # up to this many documents in all (about 100 bytes each).
 REMEMBER_FROM, REMEMBER_AT_MOST = 1_000, 300_000
-
-ANALYZER = StemmingAnalyzer()  # the analyzer haystack gives the Whoosh text field
-
-# ---------------------------------------------------------------- reading a query
-
-_SC_YEAR = r"(?:\s*\(\s*\d{4}\s*\))?"
-_RES_WORD = r"(?:resolutions?|res\.?)\s*(?:no\.?\s*)?"
-REFERENCE = re.compile(
-    r"(?<![\w/.-])(?P<neg>-)?(?:"
-    r"A/RES/(?P<ga_session>\d{1,3})/(?P<ga_number>\d{1,4})"
-    r"|S/RES/\s*(?P<sc_number>\d{1,4})"
-    + _SC_YEAR
-    + r"|(?:general\s+)?(?:assembly\s+)?"
-    + _RES_WORD
-    + r"(?P<ga_session2>\d{1,3})/(?P<ga_number2>\d{1,4})"
-    r"|(?:security\s+council\s+)?"
-    + _RES_WORD
-    + r"(?P<sc_number2>\d{1,4})"
-    + _SC_YEAR
-    + r"|(?P<symbol>[A-Z]{1,6}/[A-Z0-9./-]*\d[A-Z0-9./-]*(?:\s*\((?:resumption|part)\s*\d{0,2}\))?)"
-    r")(?![\w/])",
-    re.IGNORECASE,
-)
-# A query that is only a number is a resolution: 2341, or 46/182 for the General Assembly.
-BARE_SC_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
-BARE_GA_NUMBER = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\s*$")
-TEXT_TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
-
-
-class QueryError(ValueError):
-    """The query cannot be searched as written; the message says why, for the person."""
-
-
-@dataclass(frozen=True)
-class Clause:
-    """One part of a query: a word, a phrase, a resolution key (sc-2341) or a symbol key."""
-
-    kind: str
-    value: str
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    text: str
-    clauses: tuple[Clause, ...] = ()
-
-    def __bool__(self):
-        return bool(self.clauses)
-
-    def values(self, kind, negated=False):
-        return [c.value for c in self.clauses if c.kind == kind and c.negated == negated]
-
-    @property
-    def term_count(self):
-        return sum(len(c.value.split()) if c.kind == "phrase" else 1 for c in self.clauses)
-
-    @property
-    def has_text(self):
-        return any(c.kind in ("word", "phrase") for c in self.clauses)
-
-
-def parse_query(text: str) -> ParsedQuery:
-    """Read a query as typed into clauses; resolution numbers and symbols become exact keys."""
-    text = " ".join(text.split())
-    for pattern, make_key in (
-        (BARE_SC_NUMBER, lambda m: f"sc-{int(m[1])}"),
-        (BARE_GA_NUMBER, lambda m: f"ga-{int(m[1])}-{int(m[2])}"),
-    ):
-        if match := pattern.match(text):
-            return ParsedQuery(text, (Clause("resolution", make_key(match)),))
-    clauses = []
-    for match in REFERENCE.finditer(text):
-        clauses.append(_reference_clause(match))
-    rest = REFERENCE.sub(" ", text)
-    for match in TEXT_TOKEN.finditer(rest):
-        negated = bool(match["neg"])
-        if match["phrase"] is not None:
-            phrase = " ".join(match["phrase"].split())
-            if phrase:
-                clauses.append(Clause("phrase", phrase, negated))
-        elif any(char.isalnum() for char in match["word"]):
-            clauses.append(Clause("word", match["word"], negated))
-    return ParsedQuery(text, tuple(clauses))
-
-
-def _reference_clause(match):
-    negated = bool(match["neg"])
-    if match["symbol"]:
-        return Clause("symbol", symbol_key(match["symbol"]).rstrip("."), negated)
-    if session := match["ga_session"] or match["ga_session2"]:
-        number = match["ga_number"] or match["ga_number2"]
-        return Clause("resolution", resolution_key("GA", int(session), int(number)), negated)
-    return Clause("resolution", resolution_key("SC", None, int(match["sc_number"] or match["sc_number2"])), negated)
-
-
-def stemmed_terms(text):
-    return [token.text for token in ANALYZER(text)]
-
-
-# ---------------------------------------------------------------- running a search
-
-
-@dataclass
-class SearchRequest:
-    query: ParsedQuery
-    selected: dict = field(default_factory=dict)
-    date_from: date | None = None
-    date_to: date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = RESULTS_PER_PAGE
-
-    @property
-    def offset(self):
-        return (self.page - 1) * self.per_page
-
-
-@dataclass
-class SearchOutcome:
-    total: int
-    pks: list
-    facets: dict
-    suggestion: str | None = None
-
-
-class SearchUnavailable(Exception):
-    """The index cannot be read (damaged or missing files); the page answers 503."""
 
 
 class WhooshSearch:
@@ -530,151 +388,3 @@ class IndexCache:
         top = counts.most_common(FACET_LIMIT)
         shown = {key for key, _count in top}
         return top + [(key, counts.get(key, 0)) for key in selected if key not in shown]
-
-
-class HaystackSearch:
-    """The same search through haystack's SearchQuerySet, for Elasticsearch or Solr."""
-
-    def run(self, request: SearchRequest) -> SearchOutcome:
-        from haystack.inputs import Clean, Exact
-        from haystack.query import SearchQuerySet
-
-        from .models import Statement
-
-        sqs = SearchQuerySet().models(Statement)
-        for clause in request.query.clauses:
-            if clause.kind in ("resolution", "symbol"):
-                condition = {clause.kind: Exact(clause.value)}
-            else:
-                if not stemmed_terms(clause.value):
-                    continue
-                condition = {"content": Exact(clause.value) if clause.kind == "phrase" else Clean(clause.value)}
-            sqs = sqs.exclude(**condition) if clause.negated else sqs.filter(**condition)
-        for name, keys in request.selected.items():
-            if name in ALL_SELECTED_REQUIRED:
-                for key in keys:
-                    sqs = sqs.filter(**{name: Exact(key)})
-            elif keys:
-                sqs = sqs.filter(**{f"{name}__in": list(keys)})
-        if request.date_from:
-            sqs = sqs.filter(date__gte=request.date_from)
-        if request.date_to:
-            sqs = sqs.filter(date__lt=request.date_to + timedelta(days=1))
-        if request.sort != "relevance" or not request.query:
-            sqs = sqs.order_by("date" if request.sort == "oldest" else "-date")
-        for name in FACET_FIELDS:
-            sqs = sqs.facet(name, limit=FACET_LIMIT, mincount=1)
-        page = sqs[request.offset : request.offset + request.per_page]
-        counts = sqs.facet_counts().get("fields", {})
-        facets = {name: [(str(key), count) for key, count in counts.get(name, [])] for name in FACET_FIELDS}
-        return SearchOutcome(sqs.count(), [int(result.pk) for result in page], facets)
-
-
-_engines = {}
-
-
-def search_engine():
-    """The direct Whoosh search when haystack uses Whoosh, haystack's own search otherwise."""
-    connection = settings.HAYSTACK_CONNECTIONS["default"]
-    try:
-        whoosh = issubclass(import_string(connection["ENGINE"]).backend, WhooshSearchBackend)
-    except (ImportError, MissingDependency):  # the engine's client library is not installed here
-        whoosh = False
-    if not whoosh:
-        return HaystackSearch()
-    path = connection["PATH"]
-    if path not in _engines:
-        _engines[path] = WhooshSearch(path)
-    return _engines[path]
-
-
-# ---------------------------------------------------------------- the page
-
-TEMPLATE = "statements/search.html"
-
-
-@dataclass
-class Result:
-    statement: object
-    snippet: object
-
-
-class _Results:
-    """All of a search's results as Django's paginator sees them: how many, and this page."""
-
-    def __init__(self, total, page_results):
-        self.total, self.page_results = total, page_results
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, _slice):
-        return self.page_results
-
-
-@require_GET
-def search_view(request):
-    """/search/: full text, resolution numbers and document symbols, narrowed by facets."""
-    from .forms import SearchForm
-
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return render(request, TEMPLATE, {"form": form}, status=400)
-    try:
-        outcome = search_engine().run(form.search_request())
-    except SearchUnavailable:
-        return render(request, TEMPLATE, {"form": form, "unavailable": True}, status=503)
-    paginator = Paginator(_Results(outcome.total, load_results(outcome.pks, form.query)), RESULTS_PER_PAGE)
-    if form.page_number > paginator.num_pages:
-        context = {"form": form, "paginator": paginator, "last_page_url": form.url(page=paginator.num_pages)}
-        return render(request, TEMPLATE, context, status=404)
-    return render(request, TEMPLATE, results_context(form, outcome, paginator.page(form.page_number)))
-
-
-def results_context(form, outcome, page):
-    from .forms import facet_groups, pagination_links, selection_chips
-
-    query = form.query
-    bare_number = len(query.clauses) == 1 and query.text.replace("/", "").isdigit()
-    return {
-        "form": form,
-        "page": page,
-        "pages": pagination_links(form, page),
-        "facets": facet_groups(form, outcome.facets),
-        "chips": selection_chips(form),
-        "year_chart": year_chart_rows(form, outcome.facets.get("year", [])),
-        "resolutions": resolutions_asked_for(query),
-        "text_search_url": form.url(query=f'"{query.text}"') if bare_number else None,
-        "suggestion": outcome.suggestion,
-        "suggestion_url": form.url(query=outcome.suggestion) if outcome.suggestion else None,
-        "left_out": [c.value for c in query.clauses if c.kind in ("word", "phrase") and not stemmed_terms(c.value)],
-    }
-
-
-def year_chart_rows(form, year_counts):
-    """(year, count, url) for the chart of matches per year: a bar narrows to its year, or widens back."""
-    selected = set(form.selected().get("year", ()))
-    return [
-        (key, count, form.url_removing("year", key) if key in selected else form.url_adding("year", key))
-        for key, count in year_counts
-        if count
-    ]
-
-
-def load_results(pks, query):
-    """The statements found, in the order found, each with its snippet."""
-    from .models import Statement
-    from .snippets import Highlighter
-
-    statements = Statement.objects.with_people().in_bulk(pks)
-    highlighter = Highlighter(query)
-    return [Result(statements[pk], highlighter.snippet(statements[pk].body)) for pk in pks if pk in statements]
-
-
-def resolutions_asked_for(query):
-    """The resolutions a query names, each with its page, or the key when no statement cites it."""
-    from .forms import resolutions_for_keys
-
-    keys = query.values("resolution")
-    found = {resolution_key(r.body, r.session, r.number): r for r in resolutions_for_keys(keys)} if keys else {}
-    return [("/".join(key.split("-")[1:]), key.startswith("ga-"), found.get(key)) for key in keys]

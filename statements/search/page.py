@@ -1,0 +1,215 @@
+"""The /search/ page: the form read, the engine run, results, facets and links rendered.
+
+Snippets come from snippets.py, built from the database text, never with haystack's
+{% highlight %} tag.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.views.decorators.http import require_GET
+
+from ..keys import forum_key, resolution_label
+from ..models import Country, Resolution, Speaker, Statement
+from .engine import search_engine
+from .forms import FACET_TITLES, SearchForm
+from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, SearchUnavailable, stemmed_terms
+from .snippets import Highlighter
+
+FORUM_NAMES_SECONDS = 300
+
+
+TEMPLATE = "statements/search.html"
+
+
+@dataclass
+class Result:
+    statement: object
+    snippet: object
+
+
+class _Results:
+    """All of a search's results as Django's paginator sees them: how many, and this page."""
+
+    def __init__(self, total, page_results):
+        self.total, self.page_results = total, page_results
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, _slice):
+        return self.page_results
+
+
+@require_GET
+def search_view(request):
+    """/search/: full text, resolution numbers and document symbols, narrowed by facets."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, TEMPLATE, {"form": form}, status=400)
+    try:
+        outcome = search_engine().run(form.search_request())
+    except SearchUnavailable:
+        return render(request, TEMPLATE, {"form": form, "unavailable": True}, status=503)
+    paginator = Paginator(_Results(outcome.total, load_results(outcome.pks, form.query)), RESULTS_PER_PAGE)
+    if form.page_number > paginator.num_pages:
+        context = {"form": form, "paginator": paginator, "last_page_url": form.url(page=paginator.num_pages)}
+        return render(request, TEMPLATE, context, status=404)
+    return render(request, TEMPLATE, results_context(form, outcome, paginator.page(form.page_number)))
+
+
+def results_context(form, outcome, page):
+    query = form.query
+    bare_number = len(query.clauses) == 1 and query.text.replace("/", "").isdigit()
+    return {
+        "form": form,
+        "page": page,
+        "pages": pagination_links(form, page),
+        "facets": facet_groups(form, outcome.facets),
+        "chips": selection_chips(form),
+        "year_chart": year_chart_rows(form, outcome.facets.get("year", [])),
+        "resolutions": resolutions_asked_for(query),
+        "text_search_url": form.url(query=f'"{query.text}"') if bare_number else None,
+        "suggestion": outcome.suggestion,
+        "suggestion_url": form.url(query=outcome.suggestion) if outcome.suggestion else None,
+        "left_out": [c.value for c in query.clauses if c.kind in ("word", "phrase") and not stemmed_terms(c.value)],
+    }
+
+
+def year_chart_rows(form, year_counts):
+    """(year, count, url) for the chart of matches per year: a bar narrows to its year, or widens back."""
+    selected = set(form.selected().get("year", ()))
+    return [
+        (key, count, form.url_removing("year", key) if key in selected else form.url_adding("year", key))
+        for key, count in year_counts
+        if count
+    ]
+
+
+def load_results(pks, query):
+    """The statements found, in the order found, each with its snippet."""
+    statements = Statement.objects.with_people().in_bulk(pks)
+    highlighter = Highlighter(query)
+    return [Result(statements[pk], highlighter.snippet(statements[pk].body)) for pk in pks if pk in statements]
+
+
+def resolutions_asked_for(query):
+    """The resolutions a query names, each with its page, or the key when no statement cites it."""
+    keys = query.values("resolution")
+    found = {r.key: r for r in Resolution.objects.for_keys(keys)} if keys else {}
+    return [(resolution_label(key), key.startswith("ga-"), found.get(key)) for key in keys]
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+    @property
+    def count_text(self):
+        return f"{self.count:,}"
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    title: str
+    values: list
+
+    @property
+    def note(self):
+        """How several selected values combine, once there is a selection to combine with."""
+        if not any(value.selected for value in self.values):
+            return ""
+        if self.name in ALL_SELECTED_REQUIRED:
+            return "Statements citing every resolution selected."
+        return f"Statements matching any {self.title.lower()} selected."
+
+    @property
+    def shown(self):
+        return self.values[:8]
+
+    @property
+    def more(self):
+        return self.values[8:]
+
+
+def facet_groups(form, facets):
+    """The facets to show, with names for their keys and a link to add or remove each value."""
+    selected = form.selected()
+    groups = []
+    for name in FACET_FIELDS:
+        counts = [(key, count) for key, count in facets.get(name, []) if count or key in selected.get(name, ())]
+        labels = facet_labels(name, [key for key, _count in counts])
+        values = [
+            FacetValue(
+                key,
+                labels.get(key, key),
+                count,
+                key in selected.get(name, ()),
+                form.url_removing(name, key) if key in selected.get(name, ()) else form.url_adding(name, key),
+            )
+            for key, count in counts
+        ]
+        if name == "year":
+            values.sort(key=lambda value: value.key, reverse=True)
+        if values:
+            groups.append(FacetGroup(name, FACET_TITLES[name], values))
+    return groups
+
+
+def selection_chips(form):
+    """Each selected value, named, with the link that removes it."""
+    chips = []
+    for name, keys in form.selected().items():
+        labels = facet_labels(name, keys)
+        chips.extend((FACET_TITLES[name], labels.get(key, key), form.url_removing(name, key)) for key in keys)
+    data = form.cleaned_data
+    start, end = (data[name] and date_format(data[name], "j M Y") for name in ("date_from", "date_to"))
+    if start or end:
+        span = f"{start} – {end}" if start and end else f"from {start}" if start else f"until {end}"
+        chips.append(("Date", span, form.url(dates=False)))
+    return chips
+
+
+def facet_labels(name, keys):
+    """What people call each key: a speaker's name, a country's, a resolution's symbol."""
+    if not keys:
+        return {}
+    if name == "speaker":
+        return {str(pk): speaker.name for pk, speaker in Speaker.objects.in_bulk([int(k) for k in keys]).items()}
+    if name == "country":
+        return dict(Country.objects.filter(slug__in=keys).values_list("slug", "name"))
+    if name == "forum":
+        return forum_names()
+    if name == "resolution":
+        return {r.key: r.symbol for r in Resolution.objects.for_keys(keys)}
+    return {key: key for key in keys}
+
+
+def forum_names():
+    """Forum keys and names; reading them scans every statement, so they are kept a few minutes."""
+    names = cache.get("search:forum-names")
+    if names is None:
+        forums = Statement.objects.order_by().exclude(forum="").values_list("forum", flat=True).distinct()
+        names = {forum_key(forum): forum for forum in forums}
+        cache.set("search:forum-names", names, FORUM_NAMES_SECONDS)
+    return names
+
+
+def pagination_links(form, page):
+    """Links to the previous and next pages and to page numbers around this one, gaps elided."""
+    if page.paginator.num_pages <= 1:
+        return None
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return {
+        "previous": form.url(page=page.previous_page_number()) if page.has_previous() else None,
+        "next": form.url(page=page.next_page_number()) if page.has_next() else None,
+        "numbers": [(n, form.url(page=n) if n != page.paginator.ELLIPSIS else None) for n in numbers],
+    }
