@@ -24,10 +24,24 @@ from .search.query import SearchUnavailable
 FEED_ITEMS = 30
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text: a feed reader shows stored text, never runs it.
+
+    Django marks summaries type="html", so a statement holding `<img onerror=...>` would be
+    markup in a reader; as type="text" the reader shows the characters as written.
+    """
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class LatestStatementsFeed(Feed):
     """The statements most recently added to the archive."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     title = "Statements Archive: new statements"
     subtitle = "Statements newly added to the archive."
 
