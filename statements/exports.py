@@ -20,6 +20,8 @@ from .search.forms import SearchForm
 from .search.query import SearchUnavailable
 
 BATCH = 500
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "id",
     "url",
@@ -91,13 +93,22 @@ class _Line:
         return line
 
 
+def csv_cell(value):
+    """A CSV cell a spreadsheet shows as written: a text that would start a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(request, statements):
     writer = csv.writer(_Line())
     yield writer.writerow(COLUMNS)
     for statement in statements:
         row = export_row(request, statement)
         row["resolutions"] = "; ".join(row["resolutions"])
-        yield writer.writerow(["" if row[name] is None else row[name] for name in COLUMNS])
+        yield writer.writerow([csv_cell(row[name]) for name in COLUMNS])
 
 
 def json_lines(request, statements):
