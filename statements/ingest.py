@@ -345,20 +345,3 @@ def find_or_create_meeting(info: MeetingInfo) -> Meeting:
                 setattr(meeting, name, value)
             meeting.save(update_fields=list(missing))
     return meeting
-
-
-def text_files(paths) -> list[Path]:
-    """The statement files named, folders walked in name order; hidden files skipped."""
-    found = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            found.append(path)
-    return found

@@ -50,6 +50,7 @@ import csv
 import datetime as dt
 import gzip
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,8 +119,12 @@ def is_jsonl(path) -> bool:
     return str(path).lower().endswith(JSONL_SUFFIXES)
 
 
-def read_manifest(path) -> tuple[int, Iterator[Record], set[str]]:
-    """The rows of a CSV manifest naming one text file a row: (row count, records, ignored columns)."""
+def read_manifest(path, links_within=False) -> tuple[int, Iterator[Record], set[str]]:
+    """The rows of a CSV manifest naming one text file a row: (row count, records, ignored columns).
+
+    A row naming a file outside the manifest's folder (an absolute path, ../, a symbolic link)
+    becomes a Record with an error naming the row; links_within allows links inside the folder.
+    """
     path = Path(path)
     if not path.is_file():
         raise ManifestError(f"{path}: no such manifest file")
@@ -146,9 +151,60 @@ def read_manifest(path) -> tuple[int, Iterator[Record], set[str]]:
             if not relative:
                 yield Record(source or f"{path.name}#{number}", label, error="the row names no file")
                 continue
-            yield _record(values, source, label, path=folder / relative)
+            refused = _outside(folder, relative, links_within)
+            if refused:
+                yield Record(source, label, error=refused)
+                continue
+            # Read the path that was checked: the OS would resolve sub/.. through a link.
+            yield _record(values, source, label, path=folder / os.path.normpath(relative))
 
     return len(rows), records(), _ignored(columns, mapped)
+
+
+def file_records(paths, links_within=False) -> list[Record]:
+    """Records for the text files named and the files in the folders named (walked in name order).
+
+    Hidden files are skipped. A symbolic link inside a folder is not followed: it becomes a
+    Record with an error naming it, so nothing outside what was given is published. With
+    links_within, a link whose target stays inside the folder is read.
+    """
+    found = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            found.append(Record(path.name, str(path), path=path))
+            continue
+        for member in sorted(path.rglob("*")):
+            relative = member.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts):
+                continue
+            refused = _outside(path, relative, links_within)
+            if refused:
+                found.append(Record(member.name, str(member), error=refused))
+            elif member.is_file():
+                found.append(Record(member.name, str(member), path=member))
+    return found
+
+
+def _outside(folder, relative, links_within):
+    """Why `relative` may not be read as a file of `folder` (absolute, ../, a link), or ""."""
+    if Path(relative).is_absolute():
+        return f"the file {str(relative)!r} is an absolute path; name it relative to {folder}"
+    relative = Path(os.path.normpath(relative))
+    if relative.parts[:1] == ("..",):
+        return f"the file {str(relative)!r} is outside {folder} (it goes up with ..)"
+    links = [folder / Path(*relative.parts[:end]) for end in range(1, len(relative.parts) + 1)]
+    link = next((candidate for candidate in links if candidate.is_symlink()), None)
+    if link is None:
+        return ""
+    target = os.readlink(link)
+    if not links_within:
+        return (
+            f"{link} is a symbolic link (to {target}) and was not followed; "
+            "--links-within-folder reads links whose target stays in the folder"
+        )
+    if not (folder / relative).resolve().is_relative_to(folder.resolve()):
+        return f"{link} is a symbolic link to {target}, outside {folder}, and was not followed"
+    return ""
 
 
 def read_jsonl(path) -> tuple[int | None, Iterator[Record], set[str]]:

@@ -21,9 +21,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.indexing import deferred_index_updates, indexed_statements
-from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records, text_files
+from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records
 from statements.models import Statement
-from statements.sources import ManifestError, Record, is_jsonl, read_jsonl, read_manifest
+from statements.sources import ManifestError, file_records, is_jsonl, read_jsonl, read_manifest
 
 MAX_FAILURES_LISTED = 200
 
@@ -79,6 +79,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print each parsed statement as a JSON line")
         parser.add_argument(
+            "--links-within-folder",
+            action="store_true",
+            help="read symbolic links whose target stays inside the folder (others are always refused)",
+        )
+        parser.add_argument(
             "--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes parsing texts (default: 2)"
         )
 
@@ -127,7 +132,7 @@ class Command(BaseCommand):
         """(how many records, None if not known before reading; the records; columns ignored)."""
         sources, total, self.ignored_sets = [], 0, []
         for manifest in options["manifest"]:
-            count, records, ignored = read_manifest(manifest)
+            count, records, ignored = read_manifest(manifest, links_within=options["links_within_folder"])
             sources.append(records)
             total += count
             self.ignored_sets.append(ignored)
@@ -139,9 +144,9 @@ class Command(BaseCommand):
                 total = None
                 self.ignored_sets.append(ignored)
             else:
-                files.extend(text_files([path]))
+                files.extend(file_records([path], links_within=options["links_within_folder"]))
         if files:
-            sources.append(Record(path.name, str(path), path=path) for path in files)
+            sources.append(files)
             total = None if total is None else total + len(files)
         return total, (record for records in sources for record in records), self.ignored_sets
 
