@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .citations import GA, SC, ResolutionRef, SymbolRef, find_citations
 from .furniture import strip_furniture
 from .header import BOLD, END_MARK, ParsedSpeaker, parse_header
+from .segmentation import segment_paragraphs
 from .text import ParseError, decode_text, normalise_lines, reflow
 
 __all__ = [
@@ -143,6 +144,7 @@ def parse_statement(text: str, context: SourceContext | None = None) -> ParsedSt
     paragraphs = [paragraph for paragraph in paragraphs if not RECORD_NOTE.match(paragraph)]
     while paragraphs and END_MARK.match(paragraphs[-1]):
         paragraphs.pop()
+    paragraphs = segment_paragraphs(paragraphs)
     if not _has_letters(paragraphs, MIN_BODY_LETTERS):
         raise ParseError("no statement text found (fewer than 20 letters after the header)")
     year = header.date.year if header.date else context.year

@@ -8,7 +8,7 @@ writes S/RES/...), and a General Assembly one only when it says "Assembly" or A/
 import re
 from dataclasses import dataclass
 
-from .text import split_sentences
+from .segmentation import split_sentences
 
 SC, GA = "SC", "GA"
 LATEST_PLAUSIBLE_SC_NUMBER = 3500

@@ -121,22 +121,3 @@ def _join_broken_paragraphs(paragraphs):
         else:
             joined.append(paragraph)
     return joined
-
-
-ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|res|Res|para|paras|art|Art|vol|Vol|p|pp|e\.g|i\.e|etc|cf|Prof|Sr|Jr|Gen|Lt|Col|H\.E|U\.N|U\.S|Rev)|\b[A-Z])\.$"
-)
-
-
-def split_sentences(paragraph: str) -> list[tuple[int, str]]:
-    """Split a paragraph into sentences, each with its offset; abbreviations do not end one."""
-    sentences, start = [], 0
-    for match in re.finditer(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])", paragraph):
-        candidate = paragraph[start : match.start() + 1]
-        if ABBREVIATIONS.search(candidate):
-            continue
-        sentences.append((start, paragraph[start : match.end()].strip()))
-        start = match.end()
-    if start < len(paragraph):
-        sentences.append((start, paragraph[start:].strip()))
-    return sentences
