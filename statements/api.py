@@ -1,25 +1,34 @@
 """The read-only JSON API under /api/, described by /api/openapi.json (statements/openapi.py).
 
-Plain function views returning JsonResponse. Lists are paginated (`page`, `page_size`) with
-`count`, `next` and `previous`; every resource has a stable id and absolute links to its
-neighbours. /api/statements/ takes the search page's parameters through its SearchForm and runs
+Plain function views returning JsonResponse. Lists are paginated with `count`, `next` and
+`previous`; `next` and `previous` carry a keyset cursor (as Datasette's `_next`): the rows after
+the last one shown, in an order made unique by a tie-breaker, so the ten-thousandth page costs
+what the first does. `page` still jumps to a page by number. Every resource has a stable id and
+absolute links to its neighbours. /api/statements/ takes the search page's parameters through its SearchForm and runs
 the same search engine, so it finds what /search/ finds, in the same order.
 
 Every failure is JSON: 400 names the parameter, 404 says what was not found, 503 when the
-search index cannot be read.
+search index cannot be read; ApiMiddleware makes the rest (403, 405, 429, 500) JSON too and
+lets any origin read the API.
 """
 
+import base64
+import binascii
+import datetime as dt
+import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
-from django.http import JsonResponse
+from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .caching import DETAIL_SECONDS, LIST_SECONDS, STATEMENT_SECONDS, cacheable
 from .citing import stable_url
 from .keys import parse_resolution_key
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
@@ -31,6 +40,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 LARGEST_ID = 2**63 - 1
+MAX_CURSOR_CHARS = 1000
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
@@ -40,15 +50,72 @@ class ApiError(Exception):
         self.status, self.message, self.parameters = status, message, parameters or {}
 
 
+ERROR_MESSAGES = {
+    400: "Bad request.",
+    403: "Forbidden: the API is read-only.",
+    404: "Nothing is at this address; see /api/openapi.json for what is.",
+    405: "The API is read-only: use GET.",
+    429: "Too many requests from your address; try again after Retry-After seconds.",
+    500: "The server failed to answer; the error is logged.",
+    503: "The service is unavailable just now; try again after Retry-After seconds.",
+}
+
+
+class ApiMiddleware:
+    """Under /api/: any origin may read (CORS, as Datasette and openparliament allow), and every
+    error is JSON, including those raised before a view runs (CSRF 403, throttling 429) or by
+    Django itself (405, 500). Headers a client acts on (Allow, Retry-After) are kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if request.method == "OPTIONS":  # a browser's preflight before a conditional GET
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+                response = self.json_error(response)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag, Retry-After"
+        return response
+
+    def json_error(self, response):
+        status = response.status_code
+        message = ERROR_MESSAGES.get(status, "The request failed.")
+        if status == 429 and response.has_header("Retry-After"):
+            message = f"Too many requests from your address; try again in {response['Retry-After']} seconds."
+        answer = JsonResponse({"error": message}, status=status)
+        for header in ("Allow", "Retry-After", "Vary"):
+            if response.has_header(header):
+                answer[header] = response[header]
+        return answer
+
+
 class PageForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    cursor = forms.CharField(required=False, max_length=MAX_CURSOR_CHARS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("page") and data.get("cursor"):
+            raise forms.ValidationError("Give page or cursor, not both.")
+        return data
 
 
-def api_view(view):
-    """GET only; an ApiError becomes its JSON answer."""
+def api_view(view=None, *, seconds=LIST_SECONDS):
+    """GET only; an ApiError becomes its JSON answer; a success may be kept `seconds`."""
+    if view is None:
+        return lambda view: api_view(view, seconds=seconds)
 
     @require_GET
+    @cacheable(seconds)
     def wrapped(request, *args, **kwargs):
         try:
             return JsonResponse(view(request, *args, **kwargs), json_dumps_params={"ensure_ascii": False})
@@ -92,9 +159,11 @@ def absolute(request, name, *args, query=None):
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
 
 
-def page_link(request, number):
+def page_link(request, **changes):
     query = request.GET.copy()
-    query["page"] = number
+    for name in ("page", "cursor"):
+        query.pop(name, None)
+    query.update(changes)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
@@ -105,19 +174,139 @@ def page_of(request, total, results, number, size):
         raise ApiError(404, f"page: there is no page {number}; the last is {last}.", {"page": ["Out of range."]})
     return {
         "count": total,
-        "next": page_link(request, number + 1) if number < last else None,
-        "previous": page_link(request, number - 1) if number > 1 else None,
+        "next": page_link(request, page=number + 1) if number < last else None,
+        "previous": page_link(request, page=number - 1) if number > 1 else None,
         "results": results,
     }
 
 
-def paginated(request, queryset, serialize):
-    number, size = page_size(request)
-    paginator = Paginator(queryset, size)
-    total = paginator.count
-    if number > max(1, paginator.num_pages):
-        return page_of(request, total, [], number, size)
-    return page_of(request, total, [serialize(request, item) for item in paginator.page(number)], number, size)
+@dataclass(frozen=True)
+class Key:
+    """One column of a keyset ordering; nullable columns sort their NULLs last."""
+
+    name: str
+    descending: bool = False
+    nullable: bool = False
+    parse: type = int
+
+    def ordering(self):
+        expression = F(self.name)
+        if self.nullable:
+            return expression.desc(nulls_last=True) if self.descending else expression.asc(nulls_last=True)
+        return expression.desc() if self.descending else expression.asc()
+
+    def value(self, item):
+        for part in self.name.split("__"):
+            item = getattr(item, part)
+        return item.isoformat() if isinstance(item, dt.date) else item
+
+    def beyond(self, value, forward):
+        """Rows strictly after (forward) or before this value in this column's order."""
+        if value is None:  # NULLs come last: nothing is after them, every value is before them
+            return None if forward else Q(**{f"{self.name}__isnull": False})
+        later = forward != self.descending
+        clause = Q(**{f"{self.name}__{'gt' if later else 'lt'}": value})
+        if self.nullable and forward:
+            clause |= Q(**{f"{self.name}__isnull": True})
+        return clause
+
+    def same(self, value):
+        return Q(**{f"{self.name}__isnull": True}) if value is None else Q(**{self.name: value})
+
+
+class Keyset:
+    """An order whose last key is unique, and the cursors that continue it from a row."""
+
+    def __init__(self, *keys):
+        self.keys = keys
+
+    def order(self, queryset, forward=True):
+        orderings = [key.ordering() for key in self.keys]
+        if not forward:
+            orderings = [ordering.copy() for ordering in orderings]
+            for ordering in orderings:
+                ordering.reverse_ordering()
+        return queryset.order_by(*orderings)
+
+    def beyond(self, values, forward):
+        clauses, equal = [], Q()
+        for key, value in zip(self.keys, values):
+            clause = key.beyond(value, forward)
+            if clause is not None:
+                clauses.append(equal & clause)
+            equal &= key.same(value)
+        return reduce(or_, clauses) if clauses else Q(pk__in=[])
+
+    def values(self, item):
+        return [key.value(item) for key in self.keys]
+
+    def cursor(self, item, forward):
+        values = self.values(item)
+        raw = json.dumps([1 if forward else 0, values], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def read(self, token):
+        """(forward, values) from a cursor, or a 400 naming `cursor`."""
+        try:
+            direction, values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            if direction not in (0, 1) or len(values) != len(self.keys):
+                raise ValueError
+            parsed = [
+                None if value is None and key.nullable else key.parse(value) for key, value in zip(self.keys, values)
+            ]
+        except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, RecursionError):
+            message = "Not a cursor of this list; follow the next and previous links."
+            raise ApiError(400, f"Invalid parameters. cursor: {message}", {"cursor": [message]}) from None
+        return bool(direction), parsed
+
+
+def date(value):
+    return dt.date.fromisoformat(value)
+
+
+# Each list's order, made unique by its last key.
+NEWEST = Keyset(Key("year", True, True), Key("date", True, True, date), Key("pk", True))
+OLDEST = Keyset(Key("date", False, True, date), Key("pk"))
+BY_NAME = Keyset(Key("name", parse=str), Key("pk"))
+MEETINGS = Keyset(Key("date", True, True, date), Key("symbol", parse=str))
+MOST_CITED = Keyset(
+    Key("citation_count", True), Key("body", parse=str), Key("session", nullable=True), Key("number"), Key("pk")
+)
+CITING = Keyset(Key("statement__date", False, True, date), Key("statement_id"))
+
+
+def paginated(request, queryset, serialize, keyset):
+    """A page of the queryset in the keyset's order: the first, page N by number, or the rows a
+    cursor points past; `next` and `previous` are cursors, so following them never OFFSETs."""
+    data = valid(PageForm(request.GET))
+    size = data["page_size"] or DEFAULT_PAGE_SIZE
+    total = queryset.count()
+    if data["cursor"]:
+        forward, values = keyset.read(data["cursor"])
+        rows = list(keyset.order(queryset.filter(keyset.beyond(values, forward)), forward)[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        if not forward:
+            rows.reverse()
+        # Whether rows lie the other way is one indexed EXISTS from the row at that end.
+        other_end = (rows[0] if forward else rows[-1]) if rows else None
+        other_way = (
+            other_end is not None and queryset.filter(keyset.beyond(keyset.values(other_end), not forward)).exists()
+        )
+        has_next, has_previous = (more, other_way) if forward else (other_way, more)
+    else:
+        number = data["page"] or 1
+        last = max(1, -(-total // size))
+        if number > last:
+            raise ApiError(404, f"page: there is no page {number}; the last is {last}.", {"page": ["Out of range."]})
+        start = (number - 1) * size
+        rows = list(keyset.order(queryset)[start : start + size])
+        has_next, has_previous = start + size < total, number > 1
+    return {
+        "count": total,
+        "next": page_link(request, cursor=keyset.cursor(rows[-1], True)) if has_next and rows else None,
+        "previous": page_link(request, cursor=keyset.cursor(rows[0], False)) if has_previous and rows else None,
+        "results": [serialize(request, item) for item in rows],
+    }
 
 
 # ---------------------------------------------------------------- representations
@@ -282,20 +471,18 @@ def statement_list(request):
     valid(form)
     number, size = page_size(request)
     if form.query or form.selected() or form.cleaned_data["date_from"] or form.cleaned_data["date_to"]:
+        if request.GET.get("cursor"):
+            message = "A search is paged by page number; cursors page the whole list."
+            raise ApiError(400, f"Invalid parameters. cursor: {message}", {"cursor": [message]})
         outcome = search_engine().run(replace(form.search_request(), page=number, per_page=size))
         found = with_details(Statement.objects.all()).in_bulk(outcome.pks)
         results = [statement_summary(request, found[pk]) for pk in outcome.pks if pk in found]
         return page_of(request, outcome.total, results, number, size)
-    statements = with_details(Statement.objects.all())
-    ordered = (
-        statements.order_by(F("date").asc(nulls_last=True), "pk")
-        if form.sort_order == "oldest"
-        else statements.newest_first()
-    )
-    return paginated(request, ordered, statement_summary)
+    keyset = OLDEST if form.sort_order == "oldest" else NEWEST
+    return paginated(request, with_details(Statement.objects.all()), statement_summary, keyset)
 
 
-@api_view
+@api_view(seconds=STATEMENT_SECONDS)
 def statement_detail(request, pk):
     statement = with_details(Statement.objects.filter(pk=object_id(pk))).first()
     if statement is None:
@@ -309,10 +496,10 @@ def _speakers():
 
 @api_view
 def speaker_list(request):
-    return paginated(request, _speakers().order_by("name", "pk"), speaker_json)
+    return paginated(request, _speakers(), speaker_json, BY_NAME)
 
 
-@api_view
+@api_view(seconds=DETAIL_SECONDS)
 def speaker_detail(request, pk):
     speaker = _speakers().filter(pk=object_id(pk)).first()
     if speaker is None:
@@ -326,10 +513,10 @@ def _countries():
 
 @api_view
 def country_list(request):
-    return paginated(request, _countries().order_by("name"), country_json)
+    return paginated(request, _countries(), country_json, BY_NAME)
 
 
-@api_view
+@api_view(seconds=DETAIL_SECONDS)
 def country_detail(request, slug):
     country = _countries().filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if country is None:
@@ -343,10 +530,10 @@ def _meetings():
 
 @api_view
 def meeting_list(request):
-    return paginated(request, _meetings().order_by(F("date").desc(nulls_last=True), "symbol"), meeting_json)
+    return paginated(request, _meetings(), meeting_json, MEETINGS)
 
 
-@api_view
+@api_view(seconds=DETAIL_SECONDS)
 def meeting_detail(request, pk):
     meeting = _meetings().filter(pk=object_id(pk)).first()
     if meeting is None:
@@ -358,8 +545,7 @@ def meeting_detail(request, pk):
 @api_view
 def resolution_list(request):
     """The registry, most cited first."""
-    resolutions = Resolution.objects.with_citation_counts().order_by("-citation_count", "body", "session", "number")
-    return paginated(request, resolutions, resolution_json)
+    return paginated(request, Resolution.objects.with_citation_counts(), resolution_json, MOST_CITED)
 
 
 def resolution_for_key(key):
@@ -371,7 +557,7 @@ def resolution_for_key(key):
     return resolution
 
 
-@api_view
+@api_view(seconds=DETAIL_SECONDS)
 def resolution_detail(request, key):
     """A resolution with the statements citing it, by date, each with the sentence citing it."""
     resolution = resolution_for_key(key)
@@ -379,7 +565,6 @@ def resolution_detail(request, key):
         Citation.objects.filter(resolution=resolution)
         .select_related("statement__speaker__country", "statement__meeting")
         .prefetch_related(Prefetch("statement__citations", queryset=Citation.objects.select_related("resolution")))
-        .order_by(F("statement__date").asc(nulls_last=True), "statement_id")
     )
 
     def citing(request, citation):
@@ -390,7 +575,7 @@ def resolution_detail(request, key):
             "cited_year": citation.cited_year,
         }
 
-    return {**resolution_json(request, resolution), "citations": paginated(request, citations, citing)}
+    return {**resolution_json(request, resolution), "citations": paginated(request, citations, citing, CITING)}
 
 
 @api_view

@@ -7,7 +7,8 @@ running application from this description, so the two cannot drift apart unnotic
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from .api import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
+from .api import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE, MAX_PAGE_SIZE
+from .caching import DETAIL_SECONDS, cacheable
 from .keys import RESOLUTION_KEY_SHAPE
 from .search.forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
 
@@ -33,7 +34,7 @@ PAGE_PARAMETERS = [
     {
         "name": "page",
         "in": "query",
-        "description": "Page number, from 1.",
+        "description": "Page number, from 1, to jump to a page; the next and previous links use cursors.",
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
     },
     {
@@ -43,6 +44,13 @@ PAGE_PARAMETERS = [
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
     },
 ]
+CURSOR_PARAMETER = {
+    "name": "cursor",
+    "in": "query",
+    "description": "Where a next or previous link continues the list (keyset pagination: every page costs "
+    "what the first does). Made by the API; not with page. A search (q or filters) is paged by page.",
+    "schema": {"type": "string", "maxLength": MAX_CURSOR_CHARS},
+}
 
 
 def _facet(name, description):
@@ -231,24 +239,33 @@ def _json(schema, description):
 ERROR = _ref("Error")
 BAD, MISSING = _json(ERROR, "A parameter is wrong; `parameters` names it."), _json(ERROR, "Not found.")
 UNAVAILABLE = _json(ERROR, "The search index cannot be read just now.")
+THROTTLED = {
+    **_json(ERROR, "Too many requests from this address: wait the seconds Retry-After gives."),
+    "headers": {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+}
 
 
 def _list(name, summary, parameters=(), searches=False):
-    responses = {"200": _json(_ref(f"{name}Page"), summary), "400": BAD, "404": _json(ERROR, "No such page.")}
+    responses = {
+        "200": _json(_ref(f"{name}Page"), summary),
+        "400": BAD,
+        "404": _json(ERROR, "No such page."),
+        "429": THROTTLED,
+    }
     if searches:
         responses["503"] = UNAVAILABLE
     return {
         "get": {
             "summary": summary,
             "operationId": f"list_{name.lower()}s",
-            "parameters": [*parameters, *PAGE_PARAMETERS],
+            "parameters": [*parameters, *PAGE_PARAMETERS, CURSOR_PARAMETER],
             "responses": responses,
         }
     }
 
 
 def _detail(name, summary, parameter, schema=None, parameters=()):
-    responses = {"200": _json(_ref(schema or name), summary), "404": MISSING}
+    responses = {"200": _json(_ref(schema or name), summary), "404": MISSING, "429": THROTTLED}
     if parameters:
         responses["400"] = BAD
     return {
@@ -269,7 +286,9 @@ def description(base_url):
             "title": "Statements Archive API",
             "version": "1.0",
             "description": "Read-only JSON about diplomatic statements, their speakers, delegations, meetings "
-            "and the resolutions they cite. Lists are paginated; every object links to its neighbours.",
+            "and the resolutions they cite. Lists are paginated (next and previous links carry a cursor); every "
+            "object links to its neighbours. Any origin may read it (CORS); answers carry an ETag and answer "
+            "If-None-Match with 304; errors are JSON.",
         },
         "servers": [{"url": base_url.rstrip("/")}],
         "paths": {
@@ -308,7 +327,7 @@ def description(base_url):
                 "A resolution with the statements citing it, by date.",
                 {"name": "key", "schema": {"type": "string", "pattern": RESOLUTION_KEY}},
                 "ResolutionDetail",
-                PAGE_PARAMETERS,
+                [*PAGE_PARAMETERS, CURSOR_PARAMETER],
             ),
         },
         "components": {"schemas": SCHEMAS},
@@ -316,6 +335,7 @@ def description(base_url):
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def openapi(request):
     """/api/openapi.json"""
     return JsonResponse(description(request.build_absolute_uri("/api/")), json_dumps_params={"ensure_ascii": False})

@@ -1,34 +1,39 @@
 from django.urls import path, re_path
 
 from . import api, exports, feeds, openapi, views
+from .caching import LIST_SECONDS, cacheable
 from .search import page as search
+
+# Searches and feeds change with every import: kept a minute (views.py marks its own pages).
+fresh = cacheable(LIST_SECONDS)
 
 app_name = "statements"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", search.search_view, name="search"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("search/", fresh(search.search_view), name="search"),
     path("search/export.csv", exports.search_export_csv, name="search-export-csv"),
     path("search/export.jsonl", exports.search_export_jsonl, name="search-export-jsonl"),
-    path("search/feed/", feeds.search_feed, name="search-feed"),
+    path("search/feed/", fresh(feeds.search_feed), name="search-feed"),
     path("statements/", views.statement_list, name="statement-list"),
-    path("statements/feed/", feeds.LatestStatementsFeed(), name="statement-feed"),
+    path("statements/feed/", fresh(feeds.LatestStatementsFeed()), name="statement-feed"),
     path("statements/<int:pk>/", views.statement_detail, name="statement-detail-short"),
     path("statements/<int:pk>/cite.bib", views.statement_cite_bibtex, name="statement-cite-bibtex"),
     path("statements/<int:pk>/cite.json", views.statement_cite_csl, name="statement-cite-csl"),
     path("statements/<int:pk>/<str:slug>/", views.statement_detail, name="statement-detail"),
     path("speakers/", views.speaker_list, name="speaker-list"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker-detail-short"),
-    path("speakers/<int:pk>/feed/", feeds.SpeakerFeed(), name="speaker-feed"),
+    path("speakers/<int:pk>/feed/", fresh(feeds.SpeakerFeed()), name="speaker-feed"),
     path("speakers/<int:pk>/<str:slug>/", views.speaker_detail, name="speaker-detail"),
     path("countries/", views.country_list, name="country-list"),
     path("countries/<slug:slug>/", views.country_detail, name="country-detail"),
-    path("countries/<slug:slug>/feed/", feeds.CountryFeed(), name="country-feed"),
+    path("countries/<slug:slug>/feed/", fresh(feeds.CountryFeed()), name="country-feed"),
     path("resolutions/", views.resolution_list, name="resolution-list"),
     path("resolutions/<int:number>/", views.resolution_detail, name="resolution-detail"),
-    path("resolutions/<int:number>/feed/", feeds.ResolutionFeed(), name="resolution-feed"),
+    path("resolutions/<int:number>/feed/", fresh(feeds.ResolutionFeed()), name="resolution-feed"),
     path("resolutions/ga/<int:session>/<int:number>/", views.ga_resolution_detail, name="ga-resolution-detail"),
-    path("resolutions/ga/<int:session>/<int:number>/feed/", feeds.ResolutionFeed(), name="ga-resolution-feed"),
+    path("resolutions/ga/<int:session>/<int:number>/feed/", fresh(feeds.ResolutionFeed()), name="ga-resolution-feed"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/<path:symbol>/", views.meeting_detail, name="meeting-detail"),
     path("data/", views.data_page, name="data"),

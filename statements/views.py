@@ -7,9 +7,11 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from . import charts, citing, dataset
+from .caching import DETAIL_SECONDS, LIST_SECONDS, STATEMENT_SECONDS, cacheable
 from .markup import linked_paragraphs, marked_sentence
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
 
@@ -76,6 +78,15 @@ def more_like_this(statement):
 
 
 @require_GET
+def favicon(request):
+    """Browsers, the admin and API clients ask for /favicon.ico: send them the SVG icon."""
+    response = redirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+@cacheable(LIST_SECONDS)
 def home(request):
     counts = {
         "statements": Statement.objects.count(),
@@ -90,12 +101,14 @@ def home(request):
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def statement_list(request):
     page = paginate(request, Statement.objects.with_people().newest_first())
     return render(request, "statements/statement_list.html", {"page": page})
 
 
 @require_GET
+@cacheable(STATEMENT_SECONDS)
 def statement_detail(request, pk, slug=None):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
     if request.path != statement.get_absolute_url():
@@ -121,6 +134,7 @@ def statement_detail(request, pk, slug=None):
 
 
 @require_GET
+@cacheable(STATEMENT_SECONDS)
 def statement_cite_bibtex(request, pk):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
     response = HttpResponse(
@@ -132,6 +146,7 @@ def statement_cite_bibtex(request, pk):
 
 
 @require_GET
+@cacheable(STATEMENT_SECONDS)
 def statement_cite_csl(request, pk):
     """CSL-JSON: a list of one item, as citeproc, Zotero and Pandoc read it."""
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
@@ -153,6 +168,7 @@ def year_rows(statements, **search_params):
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def speaker_list(request):
     speakers = Speaker.objects.select_related("country").annotate(statement_count=Count("statements"))
     page = paginate(request, speakers.order_by("name", "pk"), DIRECTORY_PER_PAGE)
@@ -160,6 +176,7 @@ def speaker_list(request):
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def speaker_detail(request, pk, slug=None):
     speaker = get_object_or_404(Speaker.objects.select_related("country"), pk=pk)
     if request.path != speaker.get_absolute_url():
@@ -178,6 +195,7 @@ def speaker_detail(request, pk, slug=None):
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def country_list(request):
     countries = Country.objects.annotate(
         speaker_count=Count("speakers", distinct=True), statement_count=Count("speakers__statements", distinct=True)
@@ -186,6 +204,7 @@ def country_list(request):
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
     speakers = country.speakers.annotate(statement_count=Count("statements")).order_by("-statement_count", "name")
@@ -198,6 +217,7 @@ def country_detail(request, slug):
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def resolution_list(request):
     """The registry. An unknown ?sort= gets the default order, a message and a 400."""
     sort = request.GET.get("sort") or DEFAULT_RESOLUTION_ORDERING
@@ -244,18 +264,21 @@ def _resolution_page(request, resolution):
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def resolution_detail(request, number):
     resolution = get_object_or_404(Resolution, body=Resolution.Body.SECURITY_COUNCIL, number=number)
     return _resolution_page(request, resolution)
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def ga_resolution_detail(request, session, number):
     resolution = get_object_or_404(Resolution, body=Resolution.Body.GENERAL_ASSEMBLY, session=session, number=number)
     return _resolution_page(request, resolution)
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def meeting_list(request):
     meetings = Meeting.objects.annotate(statement_count=Count("statements"))
     page = paginate(request, meetings.order_by(F("date").desc(nulls_last=True), "symbol"), DIRECTORY_PER_PAGE)
@@ -263,6 +286,7 @@ def meeting_list(request):
 
 
 @require_GET
+@cacheable(DETAIL_SECONDS)
 def meeting_detail(request, symbol):
     meeting = get_object_or_404(Meeting, symbol=symbol)
     statements = meeting.statements.with_people().order_by(F("position").asc(nulls_last=True), "pk")
