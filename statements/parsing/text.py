@@ -19,18 +19,55 @@ def decode_text(data: bytes) -> str:
     if b"\x00" in data:
         raise ParseError("the file is binary, not text (it contains NUL bytes)")
     try:
-        return data.decode("utf-8")
+        return _refuse_control_characters(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     # Word-processor exports from ministries are often Windows-1252 ("smart quotes").
-    return _decode(data, "cp1252")
+    return _refuse_implausible_cp1252(_decode(data, "cp1252"))
 
 
 def _decode(data, encoding):
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ParseError(f"the text is not valid {encoding} (byte {error.start})") from None
+    return _refuse_control_characters(text)
+
+
+# Control characters that text files do not hold: everything below space but tab, line and
+# page breaks, and DEL. Binary data without NUL bytes is full of them (about 1 byte in 10).
+BINARY_CONTROLS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
+LONG_ENOUGH_TO_JUDGE = 200
+
+
+def _refuse_control_characters(text):
+    controls = len(BINARY_CONTROLS.findall(text))
+    if controls > 2 and controls > len(text) / 100:
+        raise ParseError(
+            f"the file is binary, not text ({controls:,} control characters in {len(text):,}, "
+            f"{controls / len(text):.0%})"
+        )
+    return text
+
+
+def _refuse_implausible_cp1252(text):
+    """Windows-1252 text is Western European prose: mostly ASCII letters, words between spaces.
+
+    Any bytes decode as Windows-1252, so random or compressed data that is not valid UTF-8
+    would otherwise become pages of accented letters and symbols.
+    """
+    if len(text) < LONG_ENOUGH_TO_JUDGE:
+        return text
+    visible = sum(1 for character in text if not character.isspace())
+    spaces = len(text) - visible
+    beyond_ascii = sum(1 for character in text if ord(character) > 127)
+    if beyond_ascii > 0.3 * max(visible, 1) or spaces < 0.05 * len(text):
+        raise ParseError(
+            "the file is binary or in an unknown encoding, not text: read as Windows-1252, "
+            f"{beyond_ascii / max(visible, 1):.0%} of its characters are outside ASCII and "
+            f"{spaces / len(text):.0%} are spaces (prose has under 30 % and over 5 %)"
+        )
+    return text
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
