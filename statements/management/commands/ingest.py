@@ -12,12 +12,17 @@ import that was killed before that leaves statements the index lacks, and the ne
 indexes them.
 """
 
+import contextlib
+import datetime as dt
+import fcntl
 import json
 import os
+import socket
 import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from statements.indexing import deferred_index_updates, indexed_statements
@@ -26,6 +31,36 @@ from statements.models import Statement
 from statements.sources import ManifestError, file_records, is_jsonl, read_jsonl, read_manifest
 
 MAX_FAILURES_LISTED = 200
+
+
+@contextlib.contextmanager
+def import_lock(wait=False):
+    """One import at a time on this archive: a lock on a file in ARCHIVE_DATA_DIR naming its holder.
+
+    Two imports at once would race to create the same speakers and meetings. The lock is the
+    kernel's (flock), so it is released however its holder ends, kill -9 included.
+    """
+    path = Path(settings.DATA_DIR) / "ingest.lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise CommandError(
+                f"another import is running ({holder}); wait for it to finish, or add --wait to start after it"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started {started}: {' '.join(sys.argv[1:])}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
 
 
 class Progress:
@@ -78,6 +113,7 @@ class Command(BaseCommand):
         parser.add_argument("--manifest", action="append", default=[], metavar="FILE", help="a CSV manifest")
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print each parsed statement as a JSON line")
+        parser.add_argument("--wait", action="store_true", help="wait for a running import to end, then start")
         parser.add_argument(
             "--links-within-folder",
             action="store_true",
@@ -97,6 +133,13 @@ class Command(BaseCommand):
             total, records, ignored = self.collect(options)
         except ManifestError as error:
             raise CommandError(str(error)) from None
+        if options["dry_run"]:
+            self.run(total, records, ignored, options)
+            return
+        with import_lock(wait=options["wait"]):
+            self.run(total, records, ignored, options)
+
+    def run(self, total, records, ignored, options):
         counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, FAILED: 0}
         failures = []
         progress = Progress(total, sys.stderr)

@@ -1,0 +1,84 @@
+"""Two imports at once, as two real processes: the second is told who holds the archive, or waits its turn."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import REPO, subprocess_env
+
+FILES = 60
+
+
+@pytest.fixture
+def archive(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for number in range(FILES):
+        # Few speakers and resolutions shared by many files: what two racing imports both create.
+        (texts / f"s{number:03}.txt").write_text(
+            f"Mr. Delegate{number % 5} (Japan): We recall resolution {2300 + number % 7} (2016). "
+            + "Peace matters to us. " * 50,
+            encoding="utf-8",
+        )
+    env = subprocess_env(tmp_path)
+    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--no-input"], cwd=REPO, env=env, check=False)
+    assert migrate.returncode == 0
+    return tmp_path, texts, env
+
+
+def ingest(env, *args):
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "ingest", "--workers", "1", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_lock_held_by(lock, pid):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().startswith(f"pid {pid} "):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the first import never took the lock: {lock.read_text() if lock.exists() else 'no file'}")
+
+
+@pytest.mark.slow
+def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without_failures(archive):
+    data, texts, env = archive
+    first = ingest(env, str(texts))
+    try:
+        wait_for_lock_held_by(data / "ingest.lock", first.pid)
+        os.kill(first.pid, signal.SIGSTOP)  # holds the lock mid-import for as long as this test needs
+        second = subprocess.run(
+            [sys.executable, "manage.py", "ingest", str(texts)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert second.returncode == 1
+        assert f"another import is running (pid {first.pid} on " in second.stderr
+        assert f"ingest --workers 1 {texts}); wait for it to finish, or add --wait" in second.stderr
+        waiting = ingest(env, "--wait", str(texts))
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    first_out, first_err = first.communicate(timeout=120)
+    waiting_out, waiting_err = waiting.communicate(timeout=120)
+    assert first.returncode == 0, first_out + first_err
+    assert waiting.returncode == 0, waiting_out + waiting_err
+    assert f"{FILES} files read: {FILES} created, 0 updated, 0 unchanged, 0 failed" in first_out
+    assert f"{FILES} files read: 0 created, 0 updated, {FILES} unchanged, 0 failed" in waiting_out
+    assert "UNIQUE" not in first_out + first_err + waiting_out + waiting_err
+    with sqlite3.connect(data / "archive.sqlite3") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM statements_statement").fetchone()[0] == FILES
+        assert connection.execute("SELECT COUNT(*) FROM statements_speaker").fetchone()[0] == 5
