@@ -97,7 +97,9 @@ def test_a_page_break_with_job_number_does_not_split_the_sentence():
     parsed = parse("ungdc_job_number_page_break.txt")
     assert "enforcement road map since the Millennium Summit" in parsed.body
     assert "05-51226" not in parsed.body
-    assert parsed.ga_resolutions == []  # "resolution 60/1" without "Assembly" may be another body's
+    # "the summit outcome document (resolution 60/1)": a session/number is the Assembly's when
+    # no other body is named with it (issue 10).
+    assert parsed.ga_resolutions == ["60/1"]
 
 
 def test_a_dated_record_head_and_counter_between_paragraphs_are_removed():

@@ -148,7 +148,7 @@ def parse_statement(text: str, context: SourceContext | None = None) -> ParsedSt
     if not _has_letters(paragraphs, MIN_BODY_LETTERS):
         raise ParseError("no statement text found (fewer than 20 letters after the header)")
     year = header.date.year if header.date else context.year
-    resolutions, symbols = find_citations(paragraphs, year)
+    resolutions, symbols = find_citations(paragraphs, year, context.running_heads)
     return ParsedStatement(
         paragraphs=tuple(paragraphs),
         speaker=header.speaker,

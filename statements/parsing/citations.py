@@ -185,23 +185,67 @@ NOT_SC_BEFORE = re.compile(
 )
 ASSEMBLY_BEFORE = re.compile(r"(?:General\s+)?Assembly\s*(?:\w+\s+){0,2}$")
 
+# Bodies other than the Assembly that number their resolutions by session (Human Rights
+# Council 41/2) or by year (ECOSOC 2019/12): named with a session/number, it is not the Assembly's.
+OTHER_BODY_IN = re.compile(
+    r"\b(?:Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|ECOSOC|HRC|Commission|Conference|Board|"
+    r"Governing\s+Council|Trusteeship\s+Council|Executive\s+Committee|Committee|IAEA|WHO|World\s+Health\s+Assembly|"
+    r"UNESCO|UNCTAD|UNEP|FAO|ILO|IMO|ICAO|ITU|UNHCR|UNICEF|UNDP|Assembly\s+of\s+States\s+Parties)\b"
+)
+# The Assembly has numbered its resolutions by session since its thirty-first session (1976).
+FIRST_SESSION_NUMBERED = 31
+
+# A slash may be followed by a line break or space in the source (`A/HRC/ RES/41/2`, `[A/ 4892]`).
+_S = r"/\s?"
+SUFFIXES = r"(?:" + _S + r"(?:Add|Rev|Corr|Amend)\.\s?\d{1,3})*"
 DOCUMENT_SYMBOL = re.compile(
     r"\b(?P<symbol>"
-    r"S/PV\.\d{1,5}(?:\s*\((?:Resumption|Part)\s*\d\)|\s*\(Resumption\))?"
-    r"|S/PRST/\d{4}/\d{1,3}"
-    r"|S/\d{4}/\d{1,4}(?:/(?:Add|Rev|Corr)\.\d{1,2})*"
-    r"|A/(?:RES/)?(?:[A-Z]{2,5}/)?\d{1,2}/(?:L\.)?\d{1,4}(?:/(?:Add|Rev|Corr)\.\d{1,2})*"
-    r"|A/(?:HRC|CONF\.\d{1,3})/\d{1,3}/\d{1,4}"
-    r")(?![\w/])"
+    r"S/PV\.\s?\d{1,5}(?:\s*\((?:Resumption|Part)\s*\d\)|\s*\(Resumption\))?"
+    r"|S" + _S + r"PRST" + _S + r"\d{4}" + _S + r"\d{1,3}"
+    r"|S"
+    + _S
+    + r"(?:19[4-9]\d|20\d\d)"
+    + _S
+    + r"\d{1,4}"
+    + SUFFIXES
+    # The Assembly's records: A/44/PV.12, A/PV.1487 (before sessions were numbered in symbols).
+    + r"|A"
+    + _S
+    + r"(?:\d{1,2}"
+    + _S
+    + r")?PV\.\s?\d{1,4}"
+    + SUFFIXES
+    # A/74/250, A/RES/72/250, A/HRC/RES/41/2, A/CONF.231/3, A/C.3/74/L.12/Rev.1, A/ES-10/L.23
+    + r"|A"
+    + _S
+    + r"(?:(?:RES|HRC|INF|CONF\.\d{1,3}|C\.\d|AC\.\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,5})"
+    + _S
+    + r"){0,3}\d{1,2}"
+    + _S
+    + r"(?:L\.\s?)?\d{1,4}"
+    + SUFFIXES
+    # The Assembly's documents before 1976 were numbered without a session: A/3324, A/8052.
+    + r"|A"
+    + _S
+    + r"\d{3,4}"
+    + SUFFIXES
+    + r")(?![\w/])"
 )
+OPENS_A_REFERENCE = re.compile(r"(?:[(\[]|\bsee\s|\bin\s|\bdocument\s|\bcontained\s)\s*$", re.IGNORECASE)
+SESSION_SYMBOL = re.compile(r"A/(?P<session>\d{1,2})/")
 
 
-def find_citations(paragraphs, year: int | None = None) -> tuple[tuple[ResolutionRef, ...], tuple[SymbolRef, ...]]:
+def find_citations(
+    paragraphs, year: int | None = None, own_symbols: tuple[str, ...] = ()
+) -> tuple[tuple[ResolutionRef, ...], tuple[SymbolRef, ...]]:
     """All resolutions and document symbols cited, each once, with the first sentence citing it.
 
     `year` is the statement's year when known: Security Council numbers it could not yet
-    have cited are not taken for Council resolutions.
+    have cited are not taken for Council resolutions, nor Assembly sessions yet to come.
+    `own_symbols` are the record the statement is printed in: a record does not cite itself,
+    so its symbol (a running head the furniture left) is never a citation.
     """
+    own = {normalise_symbol(symbol).split(" (")[0] for symbol in own_symbols if "/" in symbol}
     resolutions: dict[tuple, ResolutionRef] = {}
     symbols: dict[str, SymbolRef] = {}
     for index, paragraph in enumerate(paragraphs):
@@ -214,19 +258,40 @@ def find_citations(paragraphs, year: int | None = None) -> tuple[tuple[Resolutio
                 resolutions.setdefault(ref.key, ref)
             for match in DOCUMENT_SYMBOL.finditer(sentence):
                 symbol = normalise_symbol(match.group("symbol"))
-                if symbol.startswith("A/RES/"):
+                if symbol.startswith("A/RES/") or symbol.split(" (")[0] in own:
+                    continue
+                if _is_running_head(symbol, sentence[: match.start()], sentence[match.end() :], year):
                     continue
                 symbols.setdefault(symbol, SymbolRef(symbol, sentence, index))
     return tuple(resolutions.values()), tuple(symbols.values())
 
 
+def _is_running_head(symbol, before, after, year):
+    """A General Debate text's own record (A/70/PV.22) or document printed in its page heads.
+
+    Speakers cite other documents of the session they speak in too, but in brackets or after
+    "see" or "document"; a bare record symbol of that session, or a document symbol standing
+    between two words (`initiated by the A/65/397 United Nations`), is the page's head.
+    """
+    own_session = SESSION_SYMBOL.match(symbol)
+    if not own_session or year is None or OPENS_A_REFERENCE.search(before):
+        return False
+    if int(own_session.group("session")) not in (year - 1945, year - 1946):
+        return False
+    return "/PV." in symbol or bool(re.match(r"\s+[A-Za-z]", after))
+
+
 # Most paragraphs cite nothing; this quick test spares them the sentence splitting.
 _MAY_CITE = re.compile(r"[Rr]esolution|[Rr]es\.|[AS]/")
+SUFFIX_CASE = re.compile(r"\b(ADD|REV|CORR|AMEND)\.")
 
 
 def normalise_symbol(symbol: str) -> str:
+    """The symbol as the UN writes it: `A/HRC/ RES/41/2` -> `A/HRC/RES/41/2`, `s/2020/1 add.1` -> `S/2020/1/Add.1`."""
     symbol = re.sub(r"\s+", " ", symbol.strip().upper())
+    symbol = re.sub(r"(?<=[/.])\s", "", symbol)
     symbol = symbol.replace("RESUMPTION", "Resumption").replace("PART", "Part")
+    symbol = SUFFIX_CASE.sub(lambda match: match.group(1).capitalize() + ".", symbol)
     return re.sub(r"\s*\(", " (", symbol)
 
 
@@ -234,11 +299,13 @@ def resolutions_in(sentence: str, paragraph: int = 0, year: int | None = None):
     """Yield the resolutions one sentence cites."""
     latest = last_plausible_sc_number(year)
     return (
-        ref for ref in _candidates(sentence, paragraph) if ref is not None and (ref.body == GA or ref.number <= latest)
+        ref
+        for ref in _candidates(sentence, paragraph, year)
+        if ref is not None and (ref.body == GA or ref.number <= latest)
     )
 
 
-def _candidates(sentence, paragraph):
+def _candidates(sentence, paragraph, year=None):
     for match in SC_SYMBOL.finditer(sentence):
         yield _sc(match.group("number"), match.group("year"), sentence, paragraph)
     for match in GA_SYMBOL.finditer(sentence):
@@ -259,7 +326,7 @@ def _candidates(sentence, paragraph):
             if some_have_years and not item.group("paren") and not item.group("ga_number"):
                 continue  # "resolution 2532 (2020), 190 of whose ...": a list gives every year or none
             yield from _keyword_item(
-                item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph
+                item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph, year
             )
     for match in COLON_LIST.finditer(sentence):
         if NOT_SC_BEFORE.search(sentence[: match.start()]):
@@ -268,13 +335,17 @@ def _candidates(sentence, paragraph):
             yield _sc(item.group("number"), item.group("year"), sentence, paragraph)
 
 
-def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph):
+def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph, year=None):
     number, ga_number, paren = item.group("number"), item.group("ga_number"), item.group("paren")
     if ga_number:
-        # "resolution 46/182": only the General Assembly numbers its resolutions by session,
-        # but the Human Rights Council does too, so the text must say "Assembly".
-        if by_assembly and int(number) >= 1 and int(ga_number) >= 1:
-            yield ResolutionRef(GA, int(ga_number), int(number), None, sentence, paragraph)
+        # "resolution 46/182": a session and number are the Assembly's, unless the sentence
+        # names another body that numbers by session (the Human Rights Council) and not the
+        # Assembly just before; sessions before the 31st or yet to come are no Assembly's.
+        session, ga_number = int(number), int(ga_number)
+        if not FIRST_SESSION_NUMBERED <= session <= _latest_session(year) or ga_number < 1:
+            return
+        if by_assembly or not OTHER_BODY_IN.search(sentence):
+            yield ResolutionRef(GA, ga_number, session, None, sentence, paragraph)
         return
     if by_assembly or not_security_council or item.group("letter"):
         return  # an old General Assembly resolution ("1514 (XV)", "377 A (V)") or another body's
@@ -288,6 +359,11 @@ def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_na
     elif int(number) < SMALLEST_UNQUALIFIED_SC_NUMBER and not council_named:
         return  # "resolution 5" is more often another body's than the Council's of 1946
     yield _sc(number, year, sentence, paragraph)
+
+
+def _latest_session(year):
+    """The last Assembly session a statement of that year can cite (the session opens in September)."""
+    return year - 1945 if year else 99
 
 
 def _sc(number, year, sentence, paragraph):

@@ -83,6 +83,7 @@ INLINE_FURNITURE = [
     ),
 ]
 COUNTER_PAIR = re.compile(r"(?<![\w/.,])(\d{1,3})/(\d{1,3})\s+(\d{1,3})/(\d{1,3})(?![\w/])")
+TRAILING_SYMBOL_STUB = re.compile(r"(?<=[.!?”\"’)])\s*[S$]/\d{0,4}$")
 TRAILING_COUNTER = re.compile(r"\s+(\d{1,3})/(\d{1,3})(?:\s+[S$]/[\d/]*)?\s*$")
 # A lone counter between words: `hundreds of 7/26 members`. Not after words that introduce
 # session-numbered resolutions and decisions (`resolutions 71/205, 72/190 and 74/168`), not
@@ -199,7 +200,11 @@ def _lone_counter(match, line):
 
 
 def _strip_trailing_counter(line):
-    """A page counter ending the text (`... the principles. 38/38`) is the last page's foot."""
+    """A page counter ending the text (`... the principles. 38/38`) is the last page's foot.
+
+    So is the start of a symbol cut off after the last sentence (`... circumstances.S/2`).
+    """
+    line = TRAILING_SYMBOL_STUB.sub("", line)
     match = TRAILING_COUNTER.search(line)
     if (
         match

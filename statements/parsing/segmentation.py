@@ -33,7 +33,7 @@ TITLES = r"Mr|Mrs|Ms|Messrs|Mmes|Dr|Prof|Sr|Jr|St|Rev|Gen|Lt|Col|Capt|Amb|H\.E|H
 ABBREVIATIONS = re.compile(
     r"(?:\b(?:" + TITLES + r"|No|Nos|no|nos|res|Res|para|paras|art|Art|arts|Arts|vol|Vol|p|pp|ch|Ch|sect|Sect|"
     r"e\.g|i\.e|etc|cf|viz|vs|v|approx|Inc|Co|Ltd|Corp|Dept|Govt|U\.N|U\.S|U\.K|E\.U|a\.m|p\.m|op|Op|fig|Fig|"
-    r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec)|(?<![\w.])[A-Z])\.$"
+    r"Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|PV|Add|Corr|Amend)|(?<![\w.])[A-Z])\.$"
 )
 # A full stop with no space after it still ends a sentence between two words
 # (`this statement.In accordance`, a slip of the records' typesetting).

@@ -76,9 +76,15 @@ STRONG_END = re.compile(r"""[.!?]["”)\]]*$""")
 TERMINAL = re.compile(r"""[.!?:;"”’')\]]$""")
 
 
+# OCR reads the S of a Council symbol as a dollar sign: $/2019/123, S$/2020/236, $/PV.8712.
+OCR_COUNCIL_SYMBOL = re.compile(r"(?<![\w$])S?\$/(?=(?:19|20)\d\d/|PV\.|PRST/|RES/|2?$)", re.MULTILINE)
+
+
 def normalise_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u00a0", " ")
     text = CONTROL_CHARACTERS.sub("", text)
+    if "$/" in text:
+        text = OCR_COUNCIL_SYMBOL.sub("S/", text)
     return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
 
 
@@ -151,10 +157,20 @@ def _split_wrapped_block(block, width, split_short_lines):
 def _join_broken_paragraphs(paragraphs):
     joined: list[str] = []
     for paragraph in paragraphs:
-        # A paragraph opening in lower case continues the one before, whatever that ends
-        # with: "in three weeks’" / "time." (a closing quote read as the end of a sentence).
-        if joined and paragraph[:1].islower() and not STRONG_END.search(joined[-1]):
+        if joined and _continues(joined[-1], paragraph):
             joined[-1] = join_wrapped([joined[-1], paragraph])
         else:
             joined.append(paragraph)
     return joined
+
+
+def _continues(previous, paragraph):
+    """Whether a paragraph was split from the one before by a stray line break.
+
+    One opening in lower case continues it, whatever that ends with: "in three weeks’" /
+    "time." (a closing quote read as the end of a sentence). So does a number after a word
+    ("by its resolution" / "435 (1978), the report"), unless it numbers a paragraph ("17.").
+    """
+    if paragraph[:1].islower():
+        return not STRONG_END.search(previous)
+    return bool(re.match(r"\d+(?![\d.)])", paragraph) and re.search(r"[^\W\d]$", previous))

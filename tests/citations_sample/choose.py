@@ -1,0 +1,53 @@
+"""How the citation sample was chosen (run once; the chosen ids are in sample.json).
+
+    .venv/bin/python tests/citations_sample/choose.py ../shared/corpus > /tmp/ids.txt
+
+Random with a fixed seed, stratified: from each corpus (unsc_2020, ungdc) 12 speeches at
+random among those that mention a General Assembly resolution or a document symbol
+(`A/...`, `S/2019/...`, `resolution 72/250`, `Assembly resolution`), 12 at random among the
+rest of the corpus, and then 8 at random among those that write a resolution as session and
+number (`resolution 72/250`, `A/RES/72/250`), so the sample holds enough of the rarer kinds. Speeches the parser's tests already use as
+excerpts are not excluded; none of the sample is in tests/excerpts.
+"""
+
+import csv
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+SEED = 20261130
+PER_STRATUM = 12
+PER_SESSION_STRATUM = 8
+SESSION_NUMBER = re.compile(r"\bresolutions?\s+\d{1,2}/\d|A/RES/\d")
+RARE = re.compile(r"\bA/\w|[S$]/\d{4}/|\bresolutions?\s+\d{1,2}/\d|Assembly\s+resolution")
+
+
+def main(corpus):
+    rng = random.Random(SEED)
+    with open(corpus / "unsc_2020" / "metadata.csv", newline="", encoding="utf-8") as file:
+        council = [
+            (row["id"], (corpus / "unsc_2020" / row["file"]).read_text(encoding="utf-8"))
+            for row in csv.DictReader(file)
+        ]
+    with gzip.open(corpus / "ungdc" / "ungdc_1946-2024.jsonl.gz", "rt", encoding="utf-8") as file:
+        debate = [(record["id"], record["text"]) for record in map(json.loads, file)]
+    chosen = []
+    for speeches in (council, debate):
+        speeches.sort()
+        rare = [speech_id for speech_id, text in speeches if RARE.search(text)]
+        picked = rng.sample(rare, PER_STRATUM)
+        rest = [speech_id for speech_id, _ in speeches if speech_id not in set(picked)]
+        chosen += picked + rng.sample(rest, PER_STRATUM)
+    for speeches in (council, debate):
+        by_session = [
+            speech_id for speech_id, text in speeches if speech_id not in chosen and SESSION_NUMBER.search(text)
+        ]
+        chosen += rng.sample(by_session, PER_SESSION_STRATUM)
+    print("\n".join(chosen))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
