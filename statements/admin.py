@@ -1,12 +1,21 @@
 """Where editors correct metadata. Every change here reaches the search index on commit."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .indexing import affected_statement_ids, update_statements
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
+
+admin.site.site_header = "Statements archive"
+admin.site.site_title = "Statements archive admin"
+admin.site.index_title = "Correct the archive"
+admin.site.site_url = "/"
 
 
 class CitationInline(admin.TabularInline):
@@ -62,25 +71,44 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Merge selected speakers into one")
     def merge_speakers(self, request, queryset):
-        speakers = list(queryset.select_related("country"))
+        # The one with most statements is most likely the right record: it is offered first.
+        speakers = sorted(queryset.select_related("country"), key=lambda s: (-s.statement_total, s.name, s.pk))
         if len(speakers) < 2:
             self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
             return None
         keep_id = request.POST.get("keep")
         keep = next((speaker for speaker in speakers if str(speaker.pk) == keep_id), None)
         if keep is None:
-            return render(
-                request,
-                "admin/statements/speaker/merge.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "speakers": speakers,
-                    "opts": self.model._meta,
-                    "title": "Merge speakers",
-                },
-            )
-        moved = merge_speakers(keep, [speaker for speaker in speakers if speaker.pk != keep.pk])
-        self.message_user(request, f"Merged into {keep}: {moved} statements moved.", messages.SUCCESS)
+            surnames = sorted({speaker.name.split()[-1] for speaker in speakers}, key=str.casefold)
+            context = {
+                **self.admin_site.each_context(request),
+                "speakers": speakers,
+                "surnames_differ": len({surname.casefold() for surname in surnames}) > 1,
+                "surnames": surnames,
+                "opts": self.model._meta,
+                "title": "Merge speakers",
+            }
+            return render(request, "admin/statements/speaker/merge.html", context)
+        others = [speaker for speaker in speakers if speaker.pk != keep.pk]
+        moved_ids = list(Statement.objects.filter(speaker__in=others).order_by("pk").values_list("pk", flat=True))
+        moved = merge_speakers(keep, others)
+        listing = (
+            reverse("admin:statements_statement_changelist")
+            + "?"
+            + urlencode({"id__in": ",".join(map(str, moved_ids))})
+        )
+        self.message_user(
+            request,
+            format_html(
+                'Merged {} into {}: {} statements moved. Merged by mistake? <a href="{}">List the statements moved</a>, '
+                "select those of the other person and move them to a new speaker.",
+                ", ".join(str(other) for other in others),
+                keep,
+                moved,
+                listing,
+            ),
+            messages.SUCCESS,
+        )
         return None
 
 

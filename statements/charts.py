@@ -107,8 +107,11 @@ class YearChart:
         return max((bar.count for bar in self.bars), default=0)
 
 
-def year_chart(rows, title="Statements per year", chart_id="years", noun="statement"):
-    """Lay out [(year, count, url)] as a YearChart; missing years between get empty bars."""
+def year_chart(rows, title="Statements per year", chart_id="years", noun="statement", undated=0):
+    """Lay out [(year, count, url)] as a YearChart; missing years between get empty bars.
+
+    `undated` counts what the chart cannot place: its summary says so, so that two statements,
+    one undated, never read as "1 statement, all in 2017"."""
     counts = {int(year): (int(count), url) for year, count, url in rows}
     if not counts:
         return None
@@ -143,6 +146,14 @@ def year_chart(rows, title="Statements per year", chart_id="years", noun="statem
         if first != last
         else f"{total:,} {plural}, all in {first}."
     )
+    if undated:
+        span = (
+            f"from {first} to {last}, the most, {busiest.count:,}, in {busiest.year}"
+            if first != last
+            else f"in {first}"
+        )
+        dated = "The dated one is" if total == 1 else "The dated ones are"
+        description = f"{total:,} dated {plural}; {undated:,} undated. {dated} {span}."
     return YearChart(
         id=chart_id,
         title=title,

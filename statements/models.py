@@ -48,6 +48,27 @@ class Country(models.Model):
         return reverse("statements:country-detail", args=[self.slug])
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def with_statement_counts(self):
+        return self.annotate(statement_count=Count("statements"))
+
+    def by_surname(self):
+        return self.order_by("sort_name", "pk")
+
+    def matching(self, text):
+        """Speakers whose name or delegation contains every word of `text` ("bessho japan")."""
+        speakers = self
+        for word in text.split():
+            speakers = speakers.filter(Q(name__icontains=word) | Q(country__name__icontains=word))
+        return speakers
+
+
+def surname_first(name):
+    """The key a directory sorts people by: surname, then the rest ("bessho koro")."""
+    words = name.casefold().split()
+    return " ".join(words[-1:] + words[:-1])
+
+
 class Speaker(models.Model):
     """A person who spoke for a delegation. One record per person; editors merge duplicates."""
 
@@ -55,9 +76,13 @@ class Speaker(models.Model):
     honorific = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=300, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="speakers", null=True, blank=True)
+    sort_name = models.CharField(max_length=200, editable=False, default="", help_text="Surname first, from name.")
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["sort_name"], name="speaker_sort_name_idx")]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="speaker_unique_name_per_country"),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
@@ -66,12 +91,24 @@ class Speaker(models.Model):
     def __str__(self):
         return f"{self.name} ({self.country})" if self.country_id else self.name
 
+    def save(self, *args, **kwargs):
+        self.sort_name = surname_first(self.name)
+        if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("statements:speaker-detail", args=[self.pk, slugify(self.name) or "speaker"])
 
     @property
     def surname(self):
         return self.name.split()[-1].casefold()
+
+    @property
+    def directory_name(self):
+        """As a directory lists people: "Bessho, Koro"."""
+        *given, surname = self.name.split()
+        return f"{surname}, {' '.join(given)}" if given else self.name
 
 
 class Meeting(models.Model):
@@ -102,6 +139,10 @@ class StatementQuerySet(models.QuerySet):
 
     def citing(self, resolution):
         return self.filter(citations__resolution=resolution)
+
+    def undated(self):
+        """Statements of no known year: what a chart by year leaves out."""
+        return self.filter(year=None)
 
 
 class Statement(models.Model):
@@ -255,6 +296,24 @@ class Resolution(models.Model):
 
 
 class CitationQuerySet(models.QuerySet):
+    def by_statement_year(self):
+        """Oldest first by the citing statement's year, then date; undated statements last."""
+        return self.order_by(
+            models.F("statement__year").asc(nulls_last=True),
+            models.F("statement__date").asc(nulls_last=True),
+            "statement_id",
+        )
+
+    def per_statement_year(self):
+        """[(year or None, citations)] in by_statement_year's order, in one query."""
+        rows = (
+            self.order_by()
+            .values("statement__year")
+            .annotate(count=Count("pk"))
+            .order_by(models.F("statement__year").asc(nulls_last=True))
+        )
+        return [(row["statement__year"], row["count"]) for row in rows]
+
     def year_conflicts(self):
         """Citations whose written year contradicts the resolution's recorded year: for an editor."""
         return self.filter(cited_year__isnull=False, resolution__year__isnull=False).exclude(

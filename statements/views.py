@@ -1,8 +1,10 @@
 """Pages people read. Thin function views; queries live on the models' QuerySets."""
 
 import json
+from itertools import groupby
 from pathlib import Path
 
+from django import forms
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -167,12 +169,41 @@ def year_rows(statements, **search_params):
     ]
 
 
+class DirectoryForm(forms.Form):
+    """?q= and ?sort= on the speaker and country directories."""
+
+    q = forms.CharField(required=False, max_length=100, strip=True)
+    sort = forms.ChoiceField(required=False, choices=[("name", "Name"), ("statements", "Most statements")])
+
+
+def directory_query(request):
+    """(q, sort, status): a wrong parameter shows the whole directory by name with a 400."""
+    form = DirectoryForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["q"], form.cleaned_data["sort"] or "name", 200, form
+    return "", "name", 400, form
+
+
 @require_GET
 @cacheable(LIST_SECONDS)
 def speaker_list(request):
-    speakers = Speaker.objects.select_related("country").annotate(statement_count=Count("statements"))
-    page = paginate(request, speakers.order_by("name", "pk"), DIRECTORY_PER_PAGE)
-    return render(request, "statements/speaker_list.html", {"page": page})
+    """Speakers by surname, or by statements; ?q= keeps those whose name or delegation matches."""
+    q, sort, status, form = directory_query(request)
+    speakers = Speaker.objects.select_related("country").with_statement_counts().matching(q)
+    ordered = (
+        speakers.order_by("-statement_count", "sort_name", "pk") if sort == "statements" else speakers.by_surname()
+    )
+    page = paginate(request, ordered, DIRECTORY_PER_PAGE)
+    sorts = [("name", "Surname"), ("statements", "Most statements")]
+    context = {
+        "page": page,
+        "form": form,
+        "q": q,
+        "sort": sort,
+        "sorts": sorts,
+        "page_query": query_without_page(request),
+    }
+    return render(request, "statements/speaker_list.html", context, status=status)
 
 
 @require_GET
@@ -183,7 +214,10 @@ def speaker_detail(request, pk, slug=None):
         return redirect(speaker, permanent=True)
     page = paginate(request, speaker.statements.with_people().newest_first())
     most_cited = Resolution.objects.filter(citations__statement__speaker=speaker).most_cited()[:10]
-    per_year = charts.year_chart(year_rows(speaker.statements.all(), speaker=speaker.pk), chart_id="speaker-years")
+    statements = speaker.statements.all()
+    per_year = charts.year_chart(
+        year_rows(statements, speaker=speaker.pk), chart_id="speaker-years", undated=statements.undated().count()
+    )
     context = {
         "speaker": speaker,
         "page": page,
@@ -197,10 +231,17 @@ def speaker_detail(request, pk, slug=None):
 @require_GET
 @cacheable(LIST_SECONDS)
 def country_list(request):
+    """Delegations by name, or by statements; ?q= keeps those whose name matches."""
+    q, sort, status, form = directory_query(request)
     countries = Country.objects.annotate(
         speaker_count=Count("speakers", distinct=True), statement_count=Count("speakers__statements", distinct=True)
     )
-    return render(request, "statements/country_list.html", {"countries": countries.order_by("name")})
+    if q:
+        countries = countries.filter(name__icontains=q)
+    ordered = countries.order_by("-statement_count", "name") if sort == "statements" else countries.order_by("name")
+    sorts = [("name", "Name"), ("statements", "Most statements")]
+    context = {"countries": ordered, "form": form, "q": q, "sort": sort, "sorts": sorts}
+    return render(request, "statements/country_list.html", context, status=status)
 
 
 @require_GET
@@ -211,7 +252,9 @@ def country_detail(request, slug):
     page = paginate(request, Statement.objects.with_people().filter(speaker__country=country).newest_first())
     most_cited = Resolution.objects.filter(citations__statement__speaker__country=country).most_cited()[:10]
     statements = Statement.objects.filter(speaker__country=country)
-    per_year = charts.year_chart(year_rows(statements, country=country.slug), chart_id="country-years")
+    per_year = charts.year_chart(
+        year_rows(statements, country=country.slug), chart_id="country-years", undated=statements.undated().count()
+    )
     context = {"country": country, "speakers": speakers, "page": page, "most_cited": most_cited, "per_year": per_year}
     return render(request, "statements/country_detail.html", context)
 
@@ -237,24 +280,43 @@ def resolution_list(request):
     return render(request, "statements/resolution_list.html", context, status=status)
 
 
+RESOLUTION_PER_PAGE = 20
+
+
+def year_jumps(per_year, per_page, current):
+    """For each year, the page where its citations start: a jump list over a paged list."""
+    jumps, before = [], 0
+    for year, count in per_year:
+        number = before // per_page + 1
+        anchor = f"#year-{year or 'undated'}"
+        jumps.append({"year": year, "count": count, "url": anchor if number == current else f"?page={number}{anchor}"})
+        before += count
+    return jumps
+
+
 def _resolution_page(request, resolution):
     citations = (
         Citation.objects.filter(resolution=resolution)
         .select_related("resolution", "statement__speaker__country", "statement__meeting")
-        .order_by(F("statement__date").asc(nulls_last=True), "statement_id")
+        .by_statement_year()
     )
-    page = paginate(request, citations, DIRECTORY_PER_PAGE)
+    page = paginate(request, citations, RESOLUTION_PER_PAGE)
     for citation in page:
         citation.marked_sentence = marked_sentence(citation)
+    groups = [(year, list(items)) for year, items in groupby(page, key=lambda citation: citation.statement.year)]
     key = resolution.key
+    citing = Statement.objects.citing(resolution)
     per_year = charts.year_chart(
-        year_rows(Statement.objects.citing(resolution), resolution=key),
+        year_rows(citing, resolution=key),
         title="Statements citing it, per year",
         chart_id="resolution-years",
+        undated=citing.undated().count(),
     )
     context = {
         "resolution": resolution,
         "page": page,
+        "groups": groups,
+        "jumps": year_jumps(citations.per_statement_year(), RESOLUTION_PER_PAGE, page.number),
         "countries": charts.citing_delegations(resolution),
         "cited_together": charts.cited_together(resolution),
         "per_year": per_year,

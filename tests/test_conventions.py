@@ -2,9 +2,11 @@
 
 import datetime as dt
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -227,3 +229,172 @@ def test_a_page_number_still_jumps_to_that_page(client, many):
     third = client.get("/api/statements/?page_size=4&page=3").json()
     assert ids([third]) == list(many.values_list("pk", flat=True))[8:12]
     assert ids([client.get(third["previous"]).json()]) == list(many.values_list("pk", flat=True))[4:8]
+
+
+# ---------------------------------------------------------------- finding the right person and place
+
+
+@pytest.fixture
+def people(db, search_index, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for number, (name, country) in enumerate(
+            [("Zoe Adams", "Chile"), ("Aaron Young", "Japan"), ("Koro Bessho", "Japan"), ("Koro Bessho", "Japan")]
+        ):
+            speech(300 + number, 2017, name=name, country=country)
+
+
+def speaker_rows(response):
+    return re.findall(r'<th scope="row"><a href="/speakers/\d+/[^"]+">([^<]+)</a>', response.content.decode())
+
+
+def test_speakers_are_listed_by_surname_with_delegation_and_count(client, people):
+    response = client.get("/speakers/")
+    assert speaker_rows(response) == ["Adams, Zoe", "Bessho, Koro", "Young, Aaron"]
+    assert re.search(
+        r"Bessho, Koro</a>.*?Japan</a></td>\s*<td class=\"num\">2</td>", response.content.decode(), re.DOTALL
+    )
+
+
+def test_speakers_filter_by_name_or_delegation_on_the_server(client, people):
+    assert speaker_rows(client.get("/speakers/", {"q": "bess"})) == ["Bessho, Koro"]
+    assert speaker_rows(client.get("/speakers/", {"q": "japan"})) == ["Bessho, Koro", "Young, Aaron"]
+    assert speaker_rows(client.get("/speakers/", {"q": "koro japan"})) == ["Bessho, Koro"]
+    empty = client.get("/speakers/", {"q": "nobody"})
+    assert speaker_rows(empty) == [] and "No speaker’s name or delegation contains “nobody”" in empty.content.decode()
+    by_count = client.get("/speakers/", {"sort": "statements"})
+    assert speaker_rows(by_count)[0] == "Bessho, Koro"
+
+
+def test_a_filter_too_long_or_an_unknown_sort_is_a_400_naming_it(client, people):
+    response = client.get("/speakers/", {"q": "x" * 101})
+    assert response.status_code == 400 and "q: Ensure this value has at most 100" in response.content.decode()
+    assert client.get("/countries/", {"sort": "loudest"}).status_code == 400
+
+
+def test_speaker_pages_keep_the_filter_in_their_page_links(
+    client, db, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(55):
+            speech(400 + number, 2018, name=f"Ann Person{number:02d}", country="Chile")
+    response = client.get("/speakers/", {"q": "chile"})
+    assert 'href="?q=chile&amp;page=2"' in response.content.decode()
+    assert len(speaker_rows(client.get("/speakers/", {"q": "chile", "page": 2}))) == 5
+
+
+def test_a_renamed_speaker_moves_to_their_new_surname(people):
+    speaker = Speaker.objects.get(name="Zoe Adams")
+    speaker.name = "Zoe Zephyr"
+    speaker.save(update_fields=["name"])
+    assert list(Speaker.objects.by_surname().values_list("name", flat=True))[-1] == "Zoe Zephyr"
+
+
+def test_countries_filter_and_sort_by_statements(client, people):
+    content = client.get("/countries/", {"q": "jap"}).content.decode()
+    assert ">Japan</a>" in content and ">Chile</a>" not in content
+    ordered = re.findall(
+        r'<th scope="row"><a href="/countries/[^"]+">([^<]+)</a>',
+        client.get("/countries/?sort=statements").content.decode(),
+    )
+    assert ordered == ["Japan", "Chile"]
+
+
+def test_a_long_resolution_page_is_paged_and_grouped_by_year_with_a_jump_list(
+    client, db, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(47):
+            speech(500 + number, None if number == 46 else 2010 + number % 6)
+    first = client.get("/resolutions/2341/").content.decode()
+    assert first.count('class="citation"') == 20
+    assert re.findall(r'<h3 class="year-group__title" id="year-(\d+)">', first) == ["2010", "2011", "2012"]
+    jumps = {label: url for url, label in re.findall(r'<li><a href="([^"]+)">(\w+) <span', first)}
+    assert list(jumps) == ["2010", "2011", "2012", "2013", "2014", "2015", "Undated"]
+    assert (
+        jumps["2010"] == "#year-2010"
+        and jumps["2015"] == "?page=2#year-2015"
+        and jumps["Undated"] == "?page=3#year-undated"
+    )
+    last = client.get("/resolutions/2341/?page=3").content.decode()
+    assert 'id="year-undated"' in last and last.count('class="citation"') == 7
+
+
+def test_a_chart_says_how_many_statements_it_leaves_out_undated(
+    client, db, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        speech(600, 2017, name="Ida Two")
+        speech(601, None, name="Ida Two")
+    speaker = Speaker.objects.get(name="Ida Two")
+    content = client.get(speaker.get_absolute_url()).content.decode()
+    assert "1 dated statement; 1 undated. The dated one is in 2017." in content
+    assert "all in 2017" not in content
+
+
+# ---------------------------------------------------------------- rough edges
+
+
+def test_conflicts_are_reported_from_the_loaded_registry_without_its_file(db, search_index, tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text('"Number";"Year";"Date";"Topic"\n2349;2017;"31 March 2017";"Peace and security in Africa"\n')
+    call_command("load_resolutions", str(registry), stdout=StringIO())
+    registry.unlink()
+    make_statement("bad-year.txt", "Mr. Bessho (Japan): We recall resolution 2349 (2016) on the Lake Chad Basin.")
+    out = StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("load_resolutions", "--conflicts", stdout=out)
+    assert "1 citations give a year the registry contradicts (1 Security Council resolutions" in out.getvalue()
+    assert "bad-year.txt: resolution 2349 cited as (2016), recorded year 2017" in out.getvalue()
+    assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE")) for q in queries.captured_queries)
+    with pytest.raises(CommandError, match="give the registry CSV to load, or --conflicts alone"):
+        call_command("load_resolutions", stdout=StringIO())
+
+
+def test_one_matching_statement_is_offered_as_this_statement_not_these_1(client, seeded):
+    content = client.get("/search/", {"q": "GICNT"}).content.decode()
+    assert "Download this statement:" in content and "these 1 statements" not in content
+    assert "Download these 3 statements:" in client.get("/search/", {"q": "security"}).content.decode()
+
+
+def test_the_home_page_leaves_out_a_count_of_no_meetings(client, seeded):
+    Statement.objects.update(meeting=None)
+    Meeting.objects.all().delete()
+    content = client.get("/").content.decode()
+    assert "0 meetings" not in re.sub(r"<[^>]+>|\s+", " ", content) and 'stats__label">meeting' not in content
+    assert '3</span> <span class="stats__label">statements' in content
+
+
+def test_the_admin_is_branded_as_the_archive(admin_client):
+    content = admin_client.get("/admin/").content.decode()
+    assert "Statements archive" in content and "Django administration" not in content
+
+
+def test_the_merge_form_offers_the_speaker_with_most_statements_and_warns_of_other_surnames(admin_client, people):
+    young = Speaker.objects.get(name="Aaron Young")
+    bessho = Speaker.objects.get(name="Koro Bessho")
+    response = admin_client.post(
+        "/admin/statements/speaker/", {"action": "merge_speakers", "_selected_action": [young.pk, bessho.pk]}
+    )
+    content = response.content.decode()
+    assert re.search(rf'value="{bessho.pk}" id="keep-{bessho.pk}" checked', content), "the one with 2 statements"
+    assert f'id="keep-{young.pk}" checked' not in content
+    assert "different surnames (Bessho, Young)" in content
+
+
+def test_a_merge_says_how_to_take_it_back(admin_client, people, django_capture_on_commit_callbacks):
+    young = Speaker.objects.get(name="Aaron Young")
+    bessho = Speaker.objects.get(name="Koro Bessho")
+    moved = list(young.statements.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/statements/speaker/",
+            {"action": "merge_speakers", "_selected_action": [young.pk, bessho.pk], "keep": bessho.pk},
+            follow=True,
+        )
+    content = response.content.decode()
+    assert "Merged Aaron Young (Japan) into Koro Bessho (Japan): 1 statements moved." in content
+    listing = re.search(
+        r'<a href="(/admin/statements/statement/\?id__in=[^"]+)">List the statements moved</a>', content
+    )
+    listed = admin_client.get(listing[1].replace("&amp;", "&")).content.decode()
+    assert f"/admin/statements/statement/{moved[0]}/change/" in listed and "1 statement" in listed

@@ -212,7 +212,7 @@ def test_html_in_a_meeting_speech_is_shown_as_text(client, db):
 def test_speaker_list_shows_country_and_statement_counts(client, seeded):
     page = html(client.get("/speakers/"))
     bessho = Speaker.objects.get(name="Koro Bessho")
-    row = re.search(rf'<a href="{bessho.get_absolute_url()}">Koro Bessho</a>.*?</tr>', page, re.DOTALL).group()
+    row = re.search(rf'<a href="{bessho.get_absolute_url()}">Bessho, Koro</a>.*?</tr>', page, re.DOTALL).group()
     assert ">Japan</a>" in row and '<td class="num">2</td>' in row
 
 
@@ -329,7 +329,7 @@ def test_meeting_page_lists_its_statements_in_order_of_position(client, db):
     assert "S/PV.8699 (Resumption 1)" in page and "Maintenance of international peace and security" in page
     assert page.index("Dang") < page.index("Nebenzia")
     listing = html(client.get("/meetings/"))
-    assert 'href="/meetings/S/PV.8699%20(Resumption%201)/"' in listing and '<td class="num">2</td>' in listing
+    assert 'href="/meetings/S/PV.8699%20(Resumption%201)/"' in listing and '<td class="num meetings-table__count">2<span' in listing
     assert client.get("/meetings/S/PV.1/").status_code == 404
 
 

@@ -1,11 +1,12 @@
-"""python manage.py load_resolutions FILE [--conflicts]
+"""python manage.py load_resolutions FILE [--conflicts], or load_resolutions --conflicts alone
 
 Loads the Security Council resolution registry (the shape of
 ../shared/corpus/aux/unsc_resolutions_index_1-2215.csv: Resolution, Number, Year, Date,
 Topic, separated by semicolons or commas) into Resolution: year, date and title. Running it
 again changes nothing. The registry wins over years read in statements: a year first taken
 from a text is replaced by the registry's, and the citations whose written year disagrees
-are then flagged (Citation.year_conflicts). `--conflicts` lists them for an editor.
+are then flagged (Citation.year_conflicts). `--conflicts` lists them for an editor; without a
+FILE it reports from the registry already loaded, reading no file.
 """
 
 import csv
@@ -65,12 +66,19 @@ class Command(BaseCommand):
     help = "Load the Security Council resolution registry (number, year, date, title); --conflicts lists cited years it contradicts."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the registry CSV (Number, Year, Date, Topic)")
+        parser.add_argument("path", nargs="?", help="the registry CSV (Number, Year, Date, Topic)")
         parser.add_argument(
-            "--conflicts", action="store_true", help="list citations whose year contradicts the registry"
+            "--conflicts",
+            action="store_true",
+            help="list citations whose year contradicts the registry (alone: from what is loaded)",
         )
 
     def handle(self, *args, **options):
+        if options["path"] is None:
+            if not options["conflicts"]:
+                raise CommandError("give the registry CSV to load, or --conflicts alone to list what contradicts it")
+            self.report_conflicts(Citation.objects.year_conflicts(), listed=True)
+            return
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
@@ -100,8 +108,17 @@ class Command(BaseCommand):
             f"{len(rows) - created - updated} unchanged; {conflicts.count()} citations give a year the registry contradicts"
         )
         if options["conflicts"]:
-            for citation in conflicts.select_related("statement", "resolution").order_by("resolution__number"):
-                self.stdout.write(
-                    f"{citation.statement.source}: resolution {citation.resolution.number} cited as "
-                    f"({citation.cited_year}), recorded year {citation.resolution.year}: {citation.sentence[:160]}"
-                )
+            self.report_conflicts(conflicts)
+
+    def report_conflicts(self, conflicts, listed=False):
+        if listed:
+            registered = Resolution.objects.filter(body=Resolution.Body.SECURITY_COUNCIL, year__isnull=False).count()
+            self.stdout.write(
+                f"{conflicts.count()} citations give a year the registry contradicts "
+                f"({registered} Security Council resolutions with a recorded year are loaded)"
+            )
+        for citation in conflicts.select_related("statement", "resolution").order_by("resolution__number"):
+            self.stdout.write(
+                f"{citation.statement.source}: resolution {citation.resolution.number} cited as "
+                f"({citation.cited_year}), recorded year {citation.resolution.year}: {citation.sentence[:160]}"
+            )
