@@ -18,7 +18,7 @@ from .citations import GA, SC, ResolutionRef, SymbolRef, find_citations
 from .furniture import strip_furniture
 from .header import BOLD, END_MARK, ParsedSpeaker, parse_header
 from .segmentation import segment_paragraphs
-from .text import ParseError, decode_text, normalise_lines, reflow
+from .text import ParseError, decode_text, normalise_lines, reflow, tidy_paragraph
 
 __all__ = [
     "ParseError",
@@ -140,7 +140,7 @@ def parse_statement(text: str, context: SourceContext | None = None) -> ParsedSt
     lines = strip_furniture(normalise_lines(text), context.running_heads)
     header = parse_header(lines)
     body_lines = [BOLD.sub("", line).strip() for line in header.body_lines]
-    paragraphs = reflow(body_lines)
+    paragraphs = [tidy_paragraph(paragraph) for paragraph in reflow(body_lines)]
     paragraphs = [paragraph for paragraph in paragraphs if not RECORD_NOTE.match(paragraph)]
     while paragraphs and END_MARK.match(paragraphs[-1]):
         paragraphs.pop()

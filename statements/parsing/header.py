@@ -72,6 +72,19 @@ VERBATIM_OPENING = re.compile(
     r"Acting\s+President|Vice-President)))" + LANGUAGE + r"\s*:\s*"
 )
 
+# Guests the record names without Mr. or Ms.: `Dato Lim Jock Hoi:`, `King Philippe (spoke in
+# French):`, `Hadiza (spoke in French):`. Two name words at least, or one with the language
+# note; a form of address (`Mr President:`, `Excellencies:`) is the speaker's words, not a label.
+LABEL_OPENING = re.compile(
+    r"^(?!(?:Mr|Mrs|Ms|Madam|Madame|Monsieur|Sir|Your|Distinguished|Dear|Excellenc\w*|Honou?rable|Ladies|"
+    r"President(?=\s*[:(])|Chair\w*|Colleagues|Friends|Brothers|Sisters|Members|Delegates)\b)"
+    r"(?P<label>[A-Z][\w'’.-]*(?:(?:\s+"
+    + NAME_WORD
+    + r"){1,5}(?=\s*(?:\(|:))|(?=\s*\((?:spoke|interpretation))))"
+    + LANGUAGE
+    + r"\s*:\s+(?=[^\sa-z])"
+)
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -156,6 +169,14 @@ def parse_header(lines: list[str]) -> Header:
     opening = VERBATIM_OPENING.match(lines[first])
     if opening:
         return _verbatim_header(opening, lines, first)
+    label = LABEL_OPENING.match(lines[first])
+    if label:
+        honorific, name = split_honorific(label.group("label"))
+        return Header(
+            body_lines=[lines[first][label.end() :]] + lines[first + 1 :],
+            speaker=ParsedSpeaker(name=tidy_name(name), honorific=honorific),
+            language=label.group("language"),
+        )
     entries, body_start = _header_entries(lines)
     if not entries:
         return Header(body_lines=lines)

@@ -174,3 +174,20 @@ def _continues(previous, paragraph):
     if paragraph[:1].islower():
         return not STRONG_END.search(previous)
     return bool(re.match(r"\d+(?![\d.)])", paragraph) and re.search(r"[^\W\d]$", previous))
+
+
+# A page trailer cut out between two sentences leaves its full stop behind (`said. . Then`,
+# `protocols, . Finally`); an ellipsis (`. . .`) is the speaker's and stays.
+STRAY_FULL_STOP = re.compile(r"(?<!\.\s)(?<!\.)([.!?,;])\s+\.(?=\s+[A-Z“\"])")
+# A word broken at a line end keeps a space after its hyphen in the Council texts
+# (`Counter- Terrorism`, `long- term`); `pre- and post-conflict` is written so on purpose.
+BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_]{2})- (?=[^\W\d_]{2})(?!(?:and|or|nor|to|as|but|through|cum)\b)")
+
+
+def tidy_paragraph(paragraph: str) -> str:
+    """Mend what cutting the source into text left in a paragraph: stray full stops, split words."""
+    if ". ." in paragraph or ", ." in paragraph or "; ." in paragraph:
+        paragraph = STRAY_FULL_STOP.sub(lambda match: "." if match.group(1) in ",;" else match.group(1), paragraph)
+    if "- " in paragraph:
+        paragraph = BROKEN_HYPHEN.sub("-", paragraph)
+    return paragraph
