@@ -2,7 +2,8 @@
 
 Loads the Security Council resolution registry (the shape of
 ../shared/corpus/aux/unsc_resolutions_index_1-2215.csv: Resolution, Number, Year, Date,
-Topic, separated by semicolons or commas) into Resolution: year, date and title. Running it
+Topic, separated by semicolons or commas) into Resolution: year, date and title (the
+registry's Title Case put in the UN's sentence case, statements.parsing.titles). Running it
 again changes nothing. The registry wins over years read in statements: a year first taken
 from a text is replaced by the registry's, and the citations whose written year disagrees
 are then flagged (Citation.year_conflicts). `--conflicts` lists them for an editor; without a
@@ -19,6 +20,7 @@ from django.db import transaction
 
 from statements.indexing import deferred_index_updates
 from statements.models import Citation, Resolution
+from statements.parsing.titles import sentence_case
 
 
 def read_registry(path: Path) -> list[dict]:
@@ -44,9 +46,9 @@ def read_registry(path: Path) -> list[dict]:
                 "number": number,
                 "year": year,
                 "date": _date(row.get(columns.get("date", ""), "")),
-                "title": re.sub(r"\s+", " ", row.get(columns.get("topic", columns.get("title", "")), "") or "").strip()[
-                    :500
-                ],
+                "title": sentence_case(
+                    re.sub(r"\s+", " ", row.get(columns.get("topic", columns.get("title", "")), "") or "").strip()
+                )[:500],
             }
         )
     return rows
