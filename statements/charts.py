@@ -5,6 +5,7 @@ fills the years nobody spoke in with zeros and works out where the bars go, so a
 the same on SQLite and PostgreSQL and costs one query however large the archive grows.
 """
 
+import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -164,4 +165,110 @@ def year_chart(rows, title="Statements per year", chart_id="years", noun="statem
         baseline=TOP_ROOM + PLOT_HEIGHT,
         show_counts=slot >= 34,
         total=total,
+    )
+
+
+# Geometry of the trend chart (lines of shares per year), in SVG user units.
+TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM = 46, 14, 14, 28
+TREND_PLOT_WIDTH, TREND_PLOT_HEIGHT = 700, 220
+NICE_STEPS = (1, 2, 2.5, 5)
+
+
+@dataclass(frozen=True)
+class TrendMark:
+    year: int
+    count: int
+    total: int
+    percent: float
+    url: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    number: int  # 1..5: the series' colour and dash in the style sheet
+    label: str
+    url: str
+    segments: tuple  # "x,y x,y ..." for each run of consecutive years
+    marks: tuple
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    lines: tuple
+    width: int
+    height: int
+    baseline: int
+    left: int
+    right_edge: int
+    y_ticks: tuple  # (y, label)
+    x_ticks: tuple  # (x, year)
+    first: int
+    last: int
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 2, 2.5, 5 times a power of ten at or above value."""
+    scale = 0.01
+    while True:
+        for step in NICE_STEPS:
+            if step * scale >= value:
+                return step * scale
+        scale *= 10
+
+
+def trend_chart(trends):
+    """Lay out trends (statements/trends.py) as lines of percentages over the years."""
+    years = sorted({point.year for trend in trends for point in trend.points})
+    if not years:
+        return None
+    first, last = years[0], years[-1]
+    peak = max((point.percent or 0 for trend in trends for point in trend.points), default=0)
+    step = nice_ceiling(max(peak, 0.05) / 5)
+    ticks = max(1, math.ceil(peak / step - 1e-9))
+    top = step * ticks
+
+    def x_of(year):
+        if first == last:
+            return TREND_LEFT + TREND_PLOT_WIDTH / 2
+        return round(TREND_LEFT + (year - first) * TREND_PLOT_WIDTH / (last - first), 1)
+
+    def y_of(percent):
+        return round(TREND_TOP + TREND_PLOT_HEIGHT * (1 - percent / top), 1)
+
+    lines = []
+    for number, trend in enumerate(trends, start=1):
+        marks = tuple(
+            TrendMark(p.year, p.count, p.total, p.percent, p.url, x_of(p.year), y_of(p.percent))
+            for p in trend.points
+            if p.total
+        )
+        segments, run, previous = [], [], None
+        for mark in marks:
+            if previous is not None and mark.year != previous + 1:
+                segments.append(run)
+                run = []
+            run.append(f"{mark.x},{mark.y}")
+            previous = mark.year
+        if run:
+            segments.append(run)
+        lines.append(TrendLine(number, trend.query.text, trend.url, tuple(" ".join(s) for s in segments), marks))
+    span = last - first
+    every = 1 if span <= 12 else 2 if span <= 24 else 5 if span <= 60 else 10
+    x_ticks = tuple((x_of(year), year) for year in range(first, last + 1) if year % every == 0 or year in (first, last))
+    if len(x_ticks) > 2 and x_ticks[-1][1] - x_ticks[-2][1] < every / 2:
+        x_ticks = x_ticks[:-2] + x_ticks[-1:]  # the last year's label would overlap the tick before
+    y_ticks = tuple((y_of(step * i), f"{round(step * i, 6):g} %") for i in range(ticks + 1))
+    return TrendChart(
+        lines=tuple(lines),
+        width=TREND_LEFT + TREND_PLOT_WIDTH + TREND_RIGHT,
+        height=TREND_TOP + TREND_PLOT_HEIGHT + TREND_BOTTOM,
+        baseline=TREND_TOP + TREND_PLOT_HEIGHT,
+        left=TREND_LEFT,
+        right_edge=TREND_LEFT + TREND_PLOT_WIDTH,
+        y_ticks=y_ticks,
+        x_ticks=x_ticks,
+        first=first,
+        last=last,
     )

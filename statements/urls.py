@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import api, exports, feeds, openapi, views
+from . import api, exports, feeds, openapi, trends, views
 from .caching import LIST_SECONDS, cacheable
 from .search import page as search
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("resolutions/ga/<int:session>/<int:number>/feed/", fresh(feeds.ResolutionFeed()), name="ga-resolution-feed"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/<path:symbol>/", views.meeting_detail, name="meeting-detail"),
+    path("trends/", fresh(trends.trends_page), name="trends"),
+    path("trends/data.csv", fresh(trends.trends_csv), name="trends-csv"),
     path("data/", views.data_page, name="data"),
     path("data/<str:folder>/<str:path>", views.data_file, name="data-file"),
     # The read-only JSON API, described at /api/openapi.json.

@@ -358,6 +358,7 @@ def meeting_detail(request, symbol):
 
 
 @require_GET
+@cacheable(LIST_SECONDS)
 def data_page(request):
     """/data/: the latest dataset package that `export_dataset` wrote, with sizes and checksums."""
     return render(request, "statements/data.html", {"package": dataset.latest_package()})

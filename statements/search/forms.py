@@ -21,6 +21,8 @@ MAX_PAGE = 100_000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 SORTS = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+# The same search answered with statements, or with the paragraphs in them that match (passages.py).
+VIEWS = [("statements", "Statements"), ("passages", "Passages")]
 FACET_TITLES = {
     "speaker": "Speaker",
     "country": "Country",
@@ -72,6 +74,7 @@ class SearchForm(forms.Form):
         required=False, label="To", input_formats=["%Y-%m-%d"], widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(required=False, choices=SORTS, label="Sort by")
+    view = forms.ChoiceField(required=False, choices=VIEWS, label="Show")
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     speaker = FacetKeysField("speaker")
     country = FacetKeysField("country")
@@ -134,6 +137,11 @@ class SearchForm(forms.Form):
         return self.cleaned_data["sort"] or self.default_sort
 
     @property
+    def shown_as(self):
+        """ "statements" or "passages": the view asked for."""
+        return self.cleaned_data["view"] or "statements"
+
+    @property
     def page_number(self):
         return self.cleaned_data["page"] or 1
 
@@ -152,7 +160,7 @@ class SearchForm(forms.Form):
 
     # Links that change one thing and keep the rest
 
-    def url(self, *, query=None, page=None, selected=None, dates=True):
+    def url(self, *, query=None, page=None, selected=None, dates=True, view=None):
         """This search's address with the given changes; back to page 1 unless a page is given."""
         data = self.cleaned_data
         text = self.query.text if query is None else query
@@ -164,9 +172,15 @@ class SearchForm(forms.Form):
                 params.append((name, data[name].isoformat()))
         if data["sort"] and data["sort"] != self.default_sort:
             params.append(("sort", data["sort"]))
+        if (view or self.shown_as) != "statements":
+            params.append(("view", view or self.shown_as))
         if page and page > 1:
             params.append(("page", page))
         return "?" + urlencode(params)
+
+    def view_links(self):
+        """(label, address, current) for each way of showing this search."""
+        return [(label, self.url(view=name), name == self.shown_as) for name, label in VIEWS]
 
     def url_cleared(self):
         return self.url(selected={}, dates=False)

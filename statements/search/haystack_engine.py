@@ -6,7 +6,7 @@ from haystack.inputs import Clean, Exact
 from haystack.query import SearchQuerySet
 
 from ..models import Statement
-from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, FACET_LIMIT, SearchOutcome, SearchRequest, stemmed_terms
+from .query import ALL_SELECTED_REQUIRED, SearchOutcome, SearchRequest, stemmed_terms
 
 
 class HaystackSearch:
@@ -34,9 +34,9 @@ class HaystackSearch:
             sqs = sqs.filter(date__lt=request.date_to + timedelta(days=1))
         if request.sort != "relevance" or not request.query:
             sqs = sqs.order_by("date" if request.sort == "oldest" else "-date")
-        for name in FACET_FIELDS:
-            sqs = sqs.facet(name, limit=FACET_LIMIT, mincount=1)
+        for name in request.facets:
+            sqs = sqs.facet(name, limit=-1 if request.facet_limit is None else request.facet_limit, mincount=1)
         page = sqs[request.offset : request.offset + request.per_page]
         counts = sqs.facet_counts().get("fields", {})
-        facets = {name: [(str(key), count) for key, count in counts.get(name, [])] for name in FACET_FIELDS}
+        facets = {name: [(str(key), count) for key, count in counts.get(name, [])] for name in request.facets}
         return SearchOutcome(sqs.count(), [int(result.pk) for result in page], facets)

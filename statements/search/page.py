@@ -16,8 +16,8 @@ from ..keys import forum_key, resolution_label
 from ..models import Country, Resolution, Speaker, Statement
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
+from .passages import PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
 from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, SearchUnavailable, stemmed_terms
-from .snippets import Highlighter
 
 FORUM_NAMES_SECONDS = 300
 
@@ -29,6 +29,11 @@ TEMPLATE = "statements/search.html"
 class Result:
     statement: object
     snippet: object
+    paragraph: int = 1  # the first paragraph that matches, numbered as on the statement's page
+
+    @property
+    def url(self):
+        return f"{self.statement.get_absolute_url()}#p{self.paragraph}"
 
 
 class _Results:
@@ -50,6 +55,8 @@ def search_view(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
+    if form.shown_as == "passages":
+        return passages_view(request, form)
     try:
         outcome = search_engine().run(form.search_request())
     except SearchUnavailable:
@@ -59,6 +66,36 @@ def search_view(request):
         context = {"form": form, "paginator": paginator, "last_page_url": form.url(page=paginator.num_pages)}
         return render(request, TEMPLATE, context, status=404)
     return render(request, TEMPLATE, results_context(form, outcome, paginator.page(form.page_number)))
+
+
+def passages_view(request, form):
+    """/search/?view=passages: the matching paragraphs of the statements found, 20 a page."""
+    try:
+        found = passages_page(search_engine(), form.search_request(), form.page_number, PASSAGES_PER_PAGE)
+    except SearchUnavailable:
+        return render(request, TEMPLATE, {"form": form, "unavailable": True}, status=503)
+    if form.page_number > 1 and not found.passages:
+        context = {"form": form, "no_passage_page": True, "first_page_url": form.url()}
+        return render(request, TEMPLATE, context, status=404)
+    page = Paginator(_Results(found.outcome.total, found.passages), RESULTS_PER_PAGE).page(1)
+    context = results_context(form, found.outcome, page)
+    context.update(
+        passages=found,
+        pages=passage_pagination_links(form, found.more),
+    )
+    return render(request, TEMPLATE, context)
+
+
+def passage_pagination_links(form, more):
+    """Previous, next and the pages before this one: how many passages follow is not counted."""
+    number = form.page_number
+    if number == 1 and not more:
+        return None
+    return {
+        "previous": form.url(page=number - 1) if number > 1 else None,
+        "next": form.url(page=number + 1) if more else None,
+        "numbers": [(n, form.url(page=n)) for n in range(max(1, number - 4), number + 1)],
+    }
 
 
 def results_context(form, outcome, page):
@@ -91,9 +128,11 @@ def year_chart_rows(form, year_counts):
 
 def load_results(pks, query):
     """The statements found, in the order found, each with its snippet."""
-    statements = Statement.objects.with_people().in_bulk(pks)
-    highlighter = Highlighter(query)
-    return [Result(statements[pk], highlighter.snippet(statements[pk].body)) for pk in pks if pk in statements]
+    matcher = ParagraphMatcher(query)
+    return [
+        Result(statement, matcher.highlighter.snippet(statement.body), matcher.first_paragraph(statement))
+        for statement in statements_for_passages(pks)
+    ]
 
 
 def resolutions_asked_for(query):

@@ -124,6 +124,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = RESULTS_PER_PAGE
+    # Which facets to count, and how many values of each (None: all, as trends count every year).
+    facets: tuple = FACET_FIELDS
+    facet_limit: int | None = FACET_LIMIT
 
     @property
     def offset(self):

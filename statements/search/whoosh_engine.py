@@ -68,11 +68,11 @@ class WhooshSearch:
             narrowing = self._narrowing_sets(searcher, cache, request)
             found = _intersect([match.docs, *narrowing.values()])
             facets = {}
-            for name in FACET_FIELDS:
+            for name in request.facets:
                 counted = found
                 if name in narrowing and name not in ALL_SELECTED_REQUIRED:
                     counted = _intersect([match.docs, *(s for key, s in narrowing.items() if key != name)])
-                facets[name] = cache.count(name, counted, request.selected.get(name, ()))
+                facets[name] = cache.count(name, counted, request.selected.get(name, ()), request.facet_limit)
             docnums = self._page(cache, match, found, request)
             pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
             suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
@@ -374,8 +374,9 @@ class IndexCache:
             self._orders[newest] = [docnum for _value, docnum in dated] + undated
         return self._orders[newest]
 
-    def count(self, name, docs, selected=()):
-        """The most frequent keys among these documents, with the selected ones always included."""
+    def count(self, name, docs, selected=(), limit=FACET_LIMIT):
+        """The `limit` most frequent keys among these documents (all when None), with the selected
+        ones always included."""
         if name not in self._unfiltered_counts:
             self._unfiltered_counts[name] = self._counter(name, self.all_docs)
         if docs is self.all_docs:
@@ -385,6 +386,6 @@ class IndexCache:
             counts = self._unfiltered_counts[name] - self._counter(name, self.all_docs - docs)
         else:
             counts = self._counter(name, docs)
-        top = counts.most_common(FACET_LIMIT)
+        top = counts.most_common(limit)
         shown = {key for key, _count in top}
         return top + [(key, counts.get(key, 0)) for key in selected if key not in shown]

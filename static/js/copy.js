@@ -15,3 +15,26 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     setTimeout(() => { button.textContent = label; }, 2500);
   });
 }
+
+// "Copy quotation" on a paragraph: its text in quotation marks, then the statement's citation
+// with the link pointing at that paragraph (…/statements/12/#p3).
+const citation = document.getElementById("cite-text");
+const text = document.querySelector("[data-stable-url]");
+for (const button of document.querySelectorAll("button[data-quote]")) {
+  const paragraph = document.getElementById(button.dataset.quote);
+  if (!paragraph || !citation || !text || !navigator.clipboard) continue;
+  const label = button.innerHTML;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const url = text.dataset.stableUrl;
+    const quoted = paragraph.querySelector("p").textContent.trim();
+    const cited = citation.textContent.trim().replace(url, `${url}#${button.dataset.quote}`);
+    try {
+      await navigator.clipboard.writeText(`“${quoted}” ${cited}`);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Select the text to copy it";
+    }
+    setTimeout(() => { button.innerHTML = label; }, 2500);
+  });
+}
