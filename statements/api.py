@@ -461,6 +461,7 @@ def index(request):
         "meetings": absolute(request, "api-meeting-list"),
         "resolutions": absolute(request, "api-resolution-list"),
         "openapi": absolute(request, "api-openapi"),
+        "documentation": absolute(request, "api-docs"),
     }
 
 

@@ -4,12 +4,16 @@ Written by hand to say what the views do; tests/test_api.py runs schemathesis ag
 running application from this description, so the two cannot drift apart unnoticed.
 """
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .api import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE, MAX_PAGE_SIZE
 from .caching import DETAIL_SECONDS, cacheable
 from .keys import RESOLUTION_KEY_SHAPE
+from .models import Country, Meeting, Resolution, Speaker, Statement
 from .search.forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
 
 RESOLUTION_KEY = f"^(?:{RESOLUTION_KEY_SHAPE})$"
@@ -339,3 +343,83 @@ def description(base_url):
 def openapi(request):
     """/api/openapi.json"""
     return JsonResponse(description(request.build_absolute_uri("/api/")), json_dumps_params={"ensure_ascii": False})
+
+
+# ---------------------------------------------------------------- the page people read
+
+
+def _schema_text(schema):
+    """A parameter's schema in words: "integer, 1 to 100", "one of relevance, newest, oldest"."""
+    if schema.get("type") == "array":
+        return f"repeatable; each {_schema_text(schema['items'])}"
+    if "enum" in schema:
+        return "one of " + ", ".join(map(str, schema["enum"]))
+    words = [schema.get("format") or schema.get("type", "string")]
+    if "minimum" in schema and "maximum" in schema:
+        words.append(f"{schema['minimum']:,} to {schema['maximum']:,}")
+    elif "minimum" in schema:
+        words.append(f"from {schema['minimum']:,}")
+    if "maxLength" in schema:
+        words.append(f"at most {schema['maxLength']:,} characters")
+    if "default" in schema:
+        words.append(f"default {schema['default']}")
+    return ", ".join(words)
+
+
+def _examples():
+    """Values from this archive for each path parameter, so every example request answers."""
+    statement = Statement.objects.order_by("pk").first()
+    speaker = Speaker.objects.order_by("pk").first()
+    country = Country.objects.order_by("name").first()
+    meeting = Meeting.objects.order_by("pk").first()
+    resolution = Resolution.objects.most_cited().first()
+    return {
+        "/statements/": ("/statements/", {"q": "security council", "page_size": 5}),
+        "/statements/{id}/": (f"/statements/{statement.pk if statement else 1}/", {}),
+        "/speakers/": ("/speakers/", {"page_size": 5}),
+        "/speakers/{id}/": (f"/speakers/{speaker.pk if speaker else 1}/", {}),
+        "/countries/": ("/countries/", {"page_size": 5}),
+        "/countries/{slug}/": (f"/countries/{country.slug if country else 'japan'}/", {}),
+        "/meetings/": ("/meetings/", {"page_size": 5}),
+        "/meetings/{id}/": (f"/meetings/{meeting.pk if meeting else 1}/", {}),
+        "/resolutions/": ("/resolutions/", {"page_size": 5}),
+        "/resolutions/{key}/": (f"/resolutions/{resolution.key if resolution else 'sc-2341'}/", {"page_size": 5}),
+    }
+
+
+def operations(document, examples):
+    """Each operation of the OpenAPI document as the API page lists it."""
+    base = document["servers"][0]["url"]
+    listed = []
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        example_path, query = examples.get(path, (path, {}))
+        listed.append(
+            {
+                "id": operation["operationId"],
+                "path": "/api" + path,
+                "summary": operation["summary"],
+                "parameters": [
+                    {
+                        "name": parameter["name"],
+                        "where": parameter["in"],
+                        "required": parameter.get("required", False),
+                        "description": parameter.get("description", ""),
+                        "schema": _schema_text(parameter["schema"]),
+                    }
+                    for parameter in operation["parameters"]
+                ],
+                "responses": [(code, response["description"]) for code, response in operation["responses"].items()],
+                "example": base + example_path + (f"?{urlencode(query)}" if query else ""),
+            }
+        )
+    return listed
+
+
+@require_GET
+@cacheable(DETAIL_SECONDS)
+def api_docs(request):
+    """/about/api/: the API described for people, from the same OpenAPI document."""
+    document = description(request.build_absolute_uri("/api/"))
+    context = {"document": document, "operations": operations(document, _examples())}
+    return render(request, "statements/api_docs.html", context)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("trends/data.csv", fresh(trends.trends_csv), name="trends-csv"),
     path("data/", views.data_page, name="data"),
     path("data/<str:folder>/<str:path>", views.data_file, name="data-file"),
+    path("about/api/", openapi.api_docs, name="api-docs"),
     # The read-only JSON API, described at /api/openapi.json.
     path("api/", api.index, name="api-index"),
     path("api/openapi.json", openapi.openapi, name="api-openapi"),

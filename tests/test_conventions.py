@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from statements.ingest import Overrides
+from statements.ingest import MeetingInfo, Overrides
 from statements.models import Meeting, Resolution, Speaker, Statement
 
 from .factories import make_statement
@@ -398,3 +398,35 @@ def test_a_merge_says_how_to_take_it_back(admin_client, people, django_capture_o
     )
     listed = admin_client.get(listing[1].replace("&amp;", "&")).content.decode()
     assert f"/admin/statements/statement/{moved[0]}/change/" in listed and "1 statement" in listed
+
+
+# ---------------------------------------------------------------- the API page for people
+
+
+def test_the_api_page_lists_every_endpoint_with_its_parameters_and_a_working_example(client, seeded):
+    from statements.openapi import description
+
+    meeting = Overrides(meeting=MeetingInfo("S/PV.8699", dt.date(2020, 1, 9), "Maintenance of peace"), position=1)
+    make_statement("m.txt", "Mr. Dang (Viet Nam): I open this meeting on peace.", overrides=meeting)
+    response = client.get("/about/api/")
+    content = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    document = description("http://testserver/api/")
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        section = re.search(
+            rf'<section class="api-op" id="{operation["operationId"]}".*?</section>', content, re.DOTALL
+        )
+        assert section and f"<code>/api{path}</code>" in section[0], path
+        for parameter in operation["parameters"]:
+            assert f"<code>{parameter['name']}</code>" in section[0], (path, parameter["name"])
+        example = re.search(r"<code>curl '(http://testserver/api/.+?)'</code>", section[0])
+        url = example[1].replace("&amp;", "&")
+        answer = client.get(url)
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/json", url
+        assert answer.json(), url
+
+
+def test_the_footer_and_the_api_index_link_to_the_api_page(client, seeded):
+    assert 'href="/about/api/">JSON API</a>' in client.get("/").content.decode()
+    assert client.get("/api/").json()["documentation"] == "http://testserver/about/api/"
