@@ -30,8 +30,14 @@ def resolution_pattern(resolution):
 
 
 def symbol_pattern(symbol):
-    """A normalised symbol (S/PV.8699 (Resumption 1)) as the text may write it: any case and spacing."""
-    parts = [r"\s*" if char == " " else r"\s*\(" if char == "(" else re.escape(char) for char in symbol]
+    """A normalised symbol (S/PV.8699 (Resumption 1)) as the text may write it: any case and spacing.
+
+    The source may break a symbol after a slash or full stop (`A/HRC/ RES/41/2`, `A/34/PV. 31`).
+    """
+    parts = [
+        r"\s*" if char == " " else r"\s*\(" if char == "(" else re.escape(char) + (r"\s?" if char in "/." else "")
+        for char in symbol
+    ]
     return re.compile(r"(?<![\w/])" + "".join(parts) + r"(?![\w/])", re.IGNORECASE)
 
 
