@@ -41,9 +41,6 @@ COLUMNS = [
 ]
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def spreadsheet_safe(cell):
     """A text cell a spreadsheet will show, not run: one that starts like a formula gets a leading
     ' (OWASP's advice for CSV injection). For CSV only; JSON keeps the text as it is."""
@@ -97,9 +94,7 @@ def csv_cell(value):
     """A CSV cell a spreadsheet shows as written: a text that would start a formula gets a leading '."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def csv_lines(request, statements):

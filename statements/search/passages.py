@@ -56,7 +56,8 @@ class ParagraphMatcher:
         self.parts = len(self.words) + len(self.phrases) + len(self.resolutions) + len(self.symbols)
 
     def scores(self, statement):
-        """[(paragraph index from 0, parts of the query it holds)] for the paragraphs holding any."""
+        """(paragraph index from 0, parts of the query it holds) for the paragraphs holding any,
+        in reading order."""
         paragraphs = statement.paragraphs
         cited = {}
         for citation in statement.citations.all():
@@ -67,14 +68,12 @@ class ParagraphMatcher:
             key = symbol_key(reference.symbol)
             if key in self.symbols:
                 cited.setdefault(reference.paragraph, set()).add(key)
-        found = []
         for index, text in enumerate(paragraphs):
             held = len(cited.get(index, ()))
             if self.words or self.phrases:
                 held += self._text_parts(text)
             if held:
-                found.append((index, held))
-        return found
+                yield index, held
 
     def _text_parts(self, text):
         if self.highlighter.candidates is None or not self.highlighter.candidates.search(text):
@@ -87,17 +86,20 @@ class ParagraphMatcher:
                 held += 1
         return held
 
-    def matching(self, statement):
+    def matching(self, statement, first_only=False):
         """(indexes from 0 of the paragraphs holding the whole query, True), or else
-        ([the one holding most of it], False)."""
+        ([the first of those holding most of it], False)."""
         if not self.parts:
             return [0], True
-        scores = self.scores(statement)
-        indexes = [index for index, held in scores if held == self.parts]
-        if indexes:
-            return indexes, True
-        best = max((held for _index, held in scores), default=0)
-        return [next((index for index, held in scores if held == best), 0)], False
+        indexes, best, best_held = [], 0, 0
+        for index, held in self.scores(statement):
+            if held == self.parts:
+                indexes.append(index)
+                if first_only:
+                    break
+            elif held > best_held:
+                best, best_held = index, held
+        return (indexes, True) if indexes else ([best], False)
 
     def passages(self, statement, width=PASSAGE_CHARS):
         """The statement's passages in reading order; at least one."""
@@ -111,7 +113,7 @@ class ParagraphMatcher:
 
     def first_paragraph(self, statement):
         """The number (from 1) of the first paragraph that holds the query, or of the best one."""
-        indexes, _complete = self.matching(statement)
+        indexes, _complete = self.matching(statement, first_only=True)
         return indexes[0] + 1
 
 
