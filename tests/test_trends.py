@@ -163,3 +163,31 @@ def test_trend_chart_puts_points_on_a_share_scale_and_breaks_lines_over_missing_
     assert len(line.segments) == 2  # 2002 has no statements: no line across it
     assert [label for _y, label in chart.y_ticks] == ["0 %", "10 %", "20 %", "30 %", "40 %", "50 %"]
     assert min(mark.y for mark in line.marks) >= chart.baseline - 220
+
+
+@pytest.fixture
+def live_trends(transactional_db, live_server, search_index):
+    for number, (year, forum, country, text) in enumerate(PLAN):
+        overrides = Overrides(
+            fields={"date": dt.date(year, 3, 1 + number), "forum": forum},
+            speaker={"name": f"Speaker{number}", "country": country},
+        )
+        ingest_text(f"trend-{number:02}.txt", text, overrides)
+    return live_server
+
+
+@pytest.mark.browser
+def test_a_reader_charts_three_searches_and_follows_a_point_to_its_search(live_trends, page):
+    from .conftest import screenshot
+
+    page.goto(live_trends.url + "/trends/")
+    page.get_by_label("Search 1").fill('"climate change"')
+    page.get_by_label("Search 2").fill("terrorism")
+    page.get_by_label("Search 3").fill("2341")
+    page.get_by_role("button", name="Chart").click()
+    page.get_by_role("heading", name="Share of statements per year").wait_for()
+    assert page.locator(".trend").count() == 3
+    screenshot(page, "trends-seeded")
+    page.get_by_role("link", name="terrorism, 2019: 2 of 4 statements").click()
+    page.wait_for_url("**/search/?q=terrorism&year=2019")
+    assert page.get_by_role("heading", name="2 statements found").is_visible()
