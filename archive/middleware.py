@@ -1,18 +1,17 @@
 """Site-wide protections: security headers, request throttling, and a clear page when search is down."""
 
 import logging
-import os
 import sqlite3
 import threading
 import time
-import traceback
 
-import whoosh
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
 
+from statements.search.query import SearchUnavailable
+
 logger = logging.getLogger("statements.site")
-WHOOSH_DIR = os.path.dirname(whoosh.__file__)
 
 
 class SecurityHeadersMiddleware:
@@ -113,12 +112,10 @@ class RateLimitMiddleware:
         return response
 
 
-def raised_in_whoosh(error) -> bool:
-    return any(frame.filename.startswith(WHOOSH_DIR) for frame in traceback.extract_tb(error.__traceback__))
-
-
 class SearchUnavailableMiddleware:
-    """A damaged or missing search index gives a 503 page and one logged error, not a 500."""
+    """The one place a search engine that cannot answer (a damaged or missing Whoosh index, an
+    unreachable Elasticsearch or Solr) becomes a 503, with one log line and no traceback: JSON
+    under /api/, the 503 page elsewhere."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -127,13 +124,12 @@ class SearchUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not raised_in_whoosh(exception):
+        if not isinstance(exception, SearchUnavailable):
             return None
-        logger.error(
-            "search index unreadable (%s: %s); restore it with: python manage.py rebuild_search_index",
-            exception.__class__.__name__,
-            exception,
-        )
-        response = render(request, "503.html", status=503)
+        logger.error("search unavailable: %s; restore the index with: python manage.py rebuild_search_index", exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": "The search index cannot be read just now."}, status=503)
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = "120"
         return response

@@ -99,8 +99,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "haystack",
+    # Before haystack: its rebuild_index, update_index and clear_index are replaced by refusals.
     "statements",
+    "haystack",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,6 @@ from .keys import parse_resolution_key
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
 from .search.engine import search_engine
 from .search.forms import SearchForm
-from .search.query import SearchUnavailable
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -124,8 +123,6 @@ def api_view(view=None, *, seconds=LIST_SECONDS):
             if error.parameters:
                 body["parameters"] = error.parameters
             return JsonResponse(body, status=error.status)
-        except SearchUnavailable:
-            return JsonResponse({"error": "The search index cannot be read just now."}, status=503)
 
     wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
     return wrapped

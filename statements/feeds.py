@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from .models import Citation, Country, Resolution, Speaker, Statement
 from .search.engine import search_engine
 from .search.forms import SearchForm
-from .search.query import SearchUnavailable
 
 FEED_ITEMS = 30
 
@@ -175,7 +174,4 @@ def search_feed(request):
     if not form.is_valid():
         message = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return HttpResponseBadRequest(f"This search cannot be made: {message}", content_type="text/plain")
-    try:
-        return search_feed_view(request)
-    except SearchUnavailable:
-        return HttpResponse("Search is unavailable for a moment.", status=503, content_type="text/plain")
+    return search_feed_view(request)

@@ -25,7 +25,7 @@ from .keys import forum_key
 from .models import Country, Statement
 from .search.engine import search_engine
 from .search.forms import MAX_QUERY_CHARS, MAX_QUERY_TERMS, FacetKeysField
-from .search.query import ParsedQuery, SearchRequest, SearchUnavailable, parse_query
+from .search.query import ParsedQuery, SearchRequest, parse_query
 
 MAX_QUERIES = 5
 FILTERS = ("forum", "country")
@@ -152,10 +152,7 @@ def trends_page(request):
         return render(request, "statements/trends.html", context, status=400)
     if not form.cleaned_data["q"]:
         return render(request, "statements/trends.html", context)
-    try:
-        found, totals = trends(form)
-    except SearchUnavailable:
-        return render(request, "statements/trends.html", {**context, "unavailable": True}, status=503)
+    found, totals = trends(form)
     context.update(
         trends=found,
         chart=charts.trend_chart(found),
@@ -175,10 +172,7 @@ def trends_csv(request):
     if not form.is_valid() or not form.cleaned_data["q"]:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs) if form.errors else "Give q."
         return HttpResponse(f"Cannot chart this: {errors}\n", status=400, content_type="text/plain; charset=utf-8")
-    try:
-        found, _totals = trends(form)
-    except SearchUnavailable:
-        return HttpResponse("Search is unavailable for a moment.", status=503, content_type="text/plain")
+    found, _totals = trends(form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="trends.csv"'
     writer = csv.writer(response)

@@ -329,7 +329,10 @@ def test_meeting_page_lists_its_statements_in_order_of_position(client, db):
     assert "S/PV.8699 (Resumption 1)" in page and "Maintenance of international peace and security" in page
     assert page.index("Dang") < page.index("Nebenzia")
     listing = html(client.get("/meetings/"))
-    assert 'href="/meetings/S/PV.8699%20(Resumption%201)/"' in listing and '<td class="num meetings-table__count">2<span' in listing
+    assert (
+        'href="/meetings/S/PV.8699%20(Resumption%201)/"' in listing
+        and '<td class="num meetings-table__count">2<span' in listing
+    )
     assert client.get("/meetings/S/PV.1/").status_code == 404
 
 

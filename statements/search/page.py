@@ -17,7 +17,7 @@ from ..models import Country, Resolution, Speaker, Statement
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
 from .passages import PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
-from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, SearchUnavailable, stemmed_terms
+from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, stemmed_terms
 
 FORUM_NAMES_SECONDS = 300
 
@@ -57,10 +57,7 @@ def search_view(request):
         return render(request, TEMPLATE, {"form": form}, status=400)
     if form.shown_as == "passages":
         return passages_view(request, form)
-    try:
-        outcome = search_engine().run(form.search_request())
-    except SearchUnavailable:
-        return render(request, TEMPLATE, {"form": form, "unavailable": True}, status=503)
+    outcome = search_engine().run(form.search_request())
     paginator = Paginator(_Results(outcome.total, load_results(outcome.pks, form.query)), RESULTS_PER_PAGE)
     if form.page_number > paginator.num_pages:
         context = {"form": form, "paginator": paginator, "last_page_url": form.url(page=paginator.num_pages)}
@@ -70,10 +67,7 @@ def search_view(request):
 
 def passages_view(request, form):
     """/search/?view=passages: the matching paragraphs of the statements found, 20 a page."""
-    try:
-        found = passages_page(search_engine(), form.search_request(), form.page_number, PASSAGES_PER_PAGE)
-    except SearchUnavailable:
-        return render(request, TEMPLATE, {"form": form, "unavailable": True}, status=503)
+    found = passages_page(search_engine(), form.search_request(), form.page_number, PASSAGES_PER_PAGE)
     if form.page_number > 1 and not found.passages:
         context = {"form": form, "no_passage_page": True, "first_page_url": form.url()}
         return render(request, TEMPLATE, context, status=404)

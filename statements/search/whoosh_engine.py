@@ -8,21 +8,16 @@ whoosh_internals.py.
 """
 
 import heapq
-import logging
 import math
 import os
 import re
 import threading
 from collections import Counter, OrderedDict
 from datetime import datetime, time, timedelta
-from itertools import accumulate, chain, islice
+from itertools import chain, islice
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import MultiReader, SegmentReader
-from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
 from .query import (
@@ -35,8 +30,7 @@ from .query import (
     parse_query,
     stemmed_terms,
 )
-
-logger = logging.getLogger(__name__)
+from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_storage, read_postings, read_toc
 
 # Term postings and phrase matches of at least this many documents are kept between searches,
 # up to this many documents in all (about 100 bytes each).
@@ -56,78 +50,82 @@ class WhooshSearch:
         self._searcher = None
         self._identity = None
         self._cache = None
+        self._files = None
         self._segments = {}
 
     def run(self, request: SearchRequest) -> SearchOutcome:
         with self._lock:
-            searcher = self._current_searcher()
-            if searcher is None:
-                return SearchOutcome(0, [], {})
-            cache = self._cache
-            match = Match(searcher, cache, request.query)
-            narrowing = self._narrowing_sets(searcher, cache, request)
-            found = _intersect([match.docs, *narrowing.values()])
-            facets = {}
-            for name in request.facets:
-                counted = found
-                if name in narrowing and name not in ALL_SELECTED_REQUIRED:
-                    counted = _intersect([match.docs, *(s for key, s in narrowing.items() if key != name)])
-                facets[name] = cache.count(name, counted, request.selected.get(name, ()), request.facet_limit)
-            docnums = self._page(cache, match, found, request)
-            pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
-            suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
+            try:
+                searcher = self._current_searcher()
+                return self._search(searcher, request) if searcher else SearchOutcome(0, [], {})
+            except IndexDamaged as error:
+                self._close()
+                raise SearchUnavailable(f"the search index at {self.path} is damaged: {error}") from None
+            except Exception as error:
+                # Damaged files fail in many ways (struct.error, EOFError, zlib.error, ...): an error
+                # with every file intact is a bug, and stays one.
+                if self._files is not None and not self._intact():
+                    self._close()
+                    raise SearchUnavailable(f"the search index at {self.path} is damaged: {error!r}") from error
+                raise
+
+    def _search(self, searcher, request):
+        cache = self._cache
+        match = Match(searcher, cache, request.query)
+        narrowing = self._narrowing_sets(searcher, cache, request)
+        found = _intersect([match.docs, *narrowing.values()])
+        facets = {}
+        for name in request.facets:
+            counted = found
+            if name in narrowing and name not in ALL_SELECTED_REQUIRED:
+                counted = _intersect([match.docs, *(s for key, s in narrowing.items() if key != name)])
+            facets[name] = cache.count(name, counted, request.selected.get(name, ()), request.facet_limit)
+        docnums = self._page(cache, match, found, request)
+        pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
+        suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
         return SearchOutcome(len(found), pks, facets, suggestion)
 
+    def _intact(self):
+        try:
+            self._files.check()
+        except IndexDamaged:
+            return False
+        return True
+
     def _current_searcher(self):
-        """The searcher over the latest version of the index, opened again only when it changed."""
+        """The searcher over the latest version of the index, opened again only when it changed;
+        IndexDamaged when a file of the index is missing, has changed size, or cannot be read."""
         try:
             stat = os.stat(self.path)
-            identity = (stat.st_dev, stat.st_ino)  # a rebuild may swap in a new folder
-            if identity != self._identity:
-                self._close()
-            if not whoosh_index.exists_in(self.path):
-                return None
-            ix = whoosh_index.open_dir(self.path)
-            if self._searcher is None or ix.latest_generation() != self._searcher.reader().generation():
-                self._searcher, self._identity = self._open(ix), identity
-                if self._searcher is None:
-                    return None  # an index without documents
-                self._cache = IndexCache(self._searcher, self._segment_facts(self._searcher))
         except FileNotFoundError:
-            return None
-        except Exception as error:
-            logger.exception("the search index at %s cannot be read", self.path)
-            raise SearchUnavailable(str(error)) from error
-        return self._searcher
-
-    def _open(self, ix):
-        """A searcher on the index's segments, reusing open readers of segments unchanged since the
-        last one, deletions included. Whoosh's own Searcher.refresh() reuses a segment whose
-        deletions changed (a deleted statement stayed findable) and keeps segments merged away."""
-        toc = ix._read_toc()
-        previous = {}
-        if self._searcher is not None:
-            previous = {reader.segment().segment_id(): reader for reader, _ in self._searcher.reader().leaf_readers()}
-        readers = []
-        for segment in toc.segments:
-            reader = previous.pop(segment.segment_id(), None)
-            if reader is None or reader.segment().deleted_count() != segment.deleted_count():
-                if reader is not None:
-                    previous[segment.segment_id()] = reader
-                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-            readers.append(reader)
-        for stale in previous.values():
-            stale.close()
-        if not readers:
-            return None
-        return Searcher(
-            readers[0] if len(readers) == 1 else MultiReader(readers, generation=toc.generation), fromindex=ix
-        )
+            raise IndexDamaged("the folder is missing") from None
+        identity = (stat.st_dev, stat.st_ino)  # a rebuild may swap in a new folder
+        if identity != self._identity:
+            self._close()
+        storage = open_storage(self.path)
+        if not whoosh_index.exists_in(self.path):
+            raise IndexDamaged("it has no table of contents")
+        try:
+            ix = storage.open_index()
+            generation = ix.latest_generation()
+            if self._searcher is not None and generation == self._searcher.reader().generation():
+                self._files.check()
+                return self._searcher
+            toc = read_toc(ix)
+            files = IndexFiles(storage, toc)
+            searcher = open_searcher(ix, toc, previous=self._searcher)
+        except IndexDamaged:
+            raise
+        except Exception as error:  # a damaged table of contents or segment fails in many ways
+            raise IndexDamaged(repr(error)) from error
+        self._searcher, self._files, self._identity = searcher, files, identity
+        self._cache = IndexCache(searcher, self._segment_facts(searcher)) if searcher else None
+        return searcher
 
     def _close(self):
         if self._searcher is not None:
             self._searcher.close()
-        self._searcher = self._cache = self._identity = None
+        self._searcher = self._cache = self._identity = self._files = None
         self._segments = {}
 
     def _segment_facts(self, searcher):
@@ -215,7 +213,7 @@ class Match:
         found = {}
         for reader, offset in self.searcher.reader().leaf_readers():
             if field in reader.schema and reader.doc_frequency(field, term):
-                _read_postings(reader, field, term, offset, found)
+                read_postings(reader, field, term, offset, found)
         return found
 
     def phrase(self, terms):
@@ -234,32 +232,6 @@ class Match:
                 if docnum in scores:
                     scores[docnum] += weight * tf / (tf + norms[docnum])
         return [docnum for _score, docnum in heapq.nlargest(limit, zip(scores.values(), scores))]
-
-
-def _read_postings(reader, field, term, offset, found):
-    """Add {docnum + offset: frequency} for one segment. Whoosh 2.7's on-disk matcher is read a
-    block at a time through its private block arrays (Whoosh-Reloaded is pinned): a posting at a
-    time through the public Matcher API costs five times as much."""
-    matcher = reader.postings(field, term)
-    hides_deleted = isinstance(matcher, FilterMatcher)
-    leaf = matcher.child if hides_deleted else matcher
-    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:
-        while matcher.is_active():
-            found[matcher.id() + offset] = matcher.weight()
-            matcher.next()
-        return
-    leaf.reset()
-    while leaf.is_active():
-        leaf._read_data()
-        leaf._read_weights()
-        # Document numbers are stored as steps from the one before; Whoosh adds them up in Python.
-        docnums = accumulate(leaf._data[0], initial=offset)
-        next(docnums)
-        found.update(zip(docnums, leaf._weights))
-        leaf._next_block()
-    if hides_deleted:
-        for docnum in reader.deleted_docs_set:
-            found.pop(docnum + offset, None)
 
 
 def _intersect(sets):

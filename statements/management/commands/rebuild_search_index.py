@@ -8,12 +8,14 @@ command writes every statement into new segments while readers keep searching th
 complete index, then replaces the segment list in one atomic commit of the index's table of
 contents. Killed at any moment, it leaves the previous index whole; the next run starts over.
 
-It also restores a damaged index (a truncated or missing table of contents): the damaged
-folder is moved aside and a new index is built in its place.
+It also restores a damaged index (a truncated table of contents or segment): the new index is
+built in a folder beside it while searches keep answering 503, then takes its place; the
+damaged folder is kept aside for inspection.
 """
 
 import logging
 import os
+import shutil
 import time
 
 from django.core.management.base import BaseCommand
@@ -24,36 +26,47 @@ from whoosh.writing import CLEAR
 from statements.indexing import RETRY_FOR_SECONDS, update_statements, whoosh_document, writer_options
 from statements.models import Statement
 from statements.search.whoosh_backend import field_signature
+from statements.search.whoosh_internals import IndexFiles, open_storage, read_toc
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
 
 
-def open_or_recreate(backend: WhooshSearchBackend):
-    """The backend's Whoosh index, moving a damaged one aside and starting afresh."""
+def index_damage(path):
+    """Why the Whoosh index at `path` cannot be read as it stands, or None when it can."""
     try:
-        backend.setup_complete = False
-        backend.setup()
-        backend.index.refresh().doc_count()
-        return backend.index, None
+        storage = open_storage(path)
+        ix = storage.open_index()
+        IndexFiles(storage, read_toc(ix)).check()
+        ix.doc_count()
     except Exception as error:  # whoosh raises many kinds for a damaged TOC (EOFError, struct.error, ...)
-        damaged = f"{backend.path.rstrip(os.sep)}.damaged-{int(time.time())}"
-        logger.error("search index at %s is damaged (%r); moved to %s", backend.path, error, damaged)
-        if os.path.exists(backend.path):
-            os.replace(backend.path, damaged)
-        os.makedirs(backend.path)
-        backend.setup_complete = False
-        backend.setup()
-        return backend.index, damaged
+        return f"{error.__class__.__name__}: {error}"
+    return None
 
 
 def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
-    """Write all statements into fresh segments, then swap them in with one TOC commit."""
-    ix, _ = open_or_recreate(backend)
+    """Write all statements into fresh segments, then swap them in with one TOC commit.
+
+    A damaged index stays where it is (searches answer 503) while the new one is built in a
+    folder beside it; the finished index then takes its place and the damaged one is kept aside.
+    """
+    path = backend.path.rstrip(os.sep)
+    damage = index_damage(path) if os.path.exists(path) else None
+    building = f"{path}.rebuilding" if damage else path
+    if damage:
+        shutil.rmtree(building, ignore_errors=True)  # what a killed earlier attempt left
+        _content_field, schema = backend.build_schema(
+            connections[backend.connection_alias].get_unified_index().all_searchfields()
+        )
+        ix = open_storage(building).create().create_index(schema)
+    else:
+        backend.setup_complete = False
+        backend.setup()
+        ix, schema = backend.index, backend.schema
     ids = list(Statement.objects.order_by("pk").values_list("pk", flat=True))
     writer = ix.writer(timeout=RETRY_FOR_SECONDS, **writer_options(len(ids)))
     try:
-        _align_schema(writer, backend.schema)
+        _align_schema(writer, schema)
         for start in range(0, len(ids), CHUNK):
             for statement in index.index_queryset().filter(pk__in=ids[start : start + CHUNK]):
                 writer.add_document(**whoosh_document(backend, index, statement))
@@ -64,7 +77,15 @@ def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
     except BaseException:
         writer.cancel()
         raise
-    backend.index = ix.refresh()
+    if damage:
+        aside = f"{path}.damaged-{int(time.time())}"
+        logger.error("search index at %s was damaged (%s); rebuilt, the damaged one kept at %s", path, damage, aside)
+        os.replace(path, aside)
+        os.replace(building, path)
+        backend.setup_complete = False
+        backend.setup()
+    else:
+        backend.index = ix.refresh()
     return len(ids)
 
 
