@@ -16,8 +16,8 @@ from collections import Counter, OrderedDict
 from datetime import datetime, time, timedelta
 from itertools import chain, islice
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.index import EmptyIndexError
 from whoosh.util.times import datetime_to_long
 
 from .query import (
@@ -103,8 +103,6 @@ class WhooshSearch:
         if identity != self._identity:
             self._close()
         storage = open_storage(self.path)
-        if not whoosh_index.exists_in(self.path):
-            raise IndexDamaged("it has no table of contents")
         try:
             ix = storage.open_index()
             generation = ix.latest_generation()
@@ -116,6 +114,8 @@ class WhooshSearch:
             searcher = open_searcher(ix, toc, previous=self._searcher)
         except IndexDamaged:
             raise
+        except EmptyIndexError:
+            raise IndexDamaged("it has no table of contents") from None
         except Exception as error:  # a damaged table of contents or segment fails in many ways
             raise IndexDamaged(repr(error)) from error
         self._searcher, self._files, self._identity = searcher, files, identity
