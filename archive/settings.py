@@ -176,6 +176,10 @@ LOGGING = {
 # --- Third party -------------------------------------------------------------
 
 
+# An unreachable engine must raise (the search page answers 503), not answer "nothing matches".
+SEARCH_SERVER_OPTIONS = {"SILENTLY_FAIL": False, "INCLUDE_SPELLING": True, "TIMEOUT": 10}
+
+
 def haystack_connection():
     url = os.environ.get("HAYSTACK_URL", "")
     if not url:
@@ -190,9 +194,14 @@ def haystack_connection():
             "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
             "URL": f"http://{parts.netloc}/",
             "INDEX_NAME": index_name,
+            **SEARCH_SERVER_OPTIONS,
         }
     if parts.scheme == "solr":
-        return {"ENGINE": "haystack.backends.solr_backend.SolrEngine", "URL": f"http://{parts.netloc}{parts.path}"}
+        return {
+            "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+            "URL": f"http://{parts.netloc}{parts.path}",
+            **SEARCH_SERVER_OPTIONS,
+        }
     raise ValueError(f"HAYSTACK_URL: unknown scheme {parts.scheme!r} (use elasticsearch7:// or solr://)")
 
 

@@ -4,7 +4,10 @@ Facets are multi-valued keyword fields holding stable keys (speaker id, country 
 resolution key), never analysed text: haystack's Whoosh backend stems and lowercases a
 CharField, so faceting on one counts words ("south", "island") instead of whole names.
 Resolution numbers and document symbols are exact keyword fields too, so `S/RES/2341` and
-`S/PV.7919` are matched as symbols and never through the stemmed text.
+`S/PV.7919` are matched as symbols and never through the stemmed text. They are haystack's
+facet fields, which every backend makes exact: a KEYWORD field in Whoosh, `keyword` in the
+Elasticsearch mapping, `string` in the Solr schema (a plain MultiValueField is analysed text
+in both, where facets would count stemmed words).
 
 Nothing is stored for display: result pages read titles, names and text from the database,
 so the index holds only what searching, faceting and sorting need.
@@ -13,6 +16,7 @@ so the index holds only what searching, faceting and sorting need.
 import datetime as dt
 
 from haystack import indexes
+from haystack.fields import FacetMultiValueField
 
 from .keys import forum_key, symbol_key
 from .models import Statement
@@ -24,12 +28,12 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
     # When this entry was made from the database row: sync_index finds entries older than their row.
     modified = indexes.DateTimeField(null=True)
 
-    speaker = indexes.MultiValueField()
-    country = indexes.MultiValueField()
-    forum = indexes.MultiValueField()
-    year = indexes.MultiValueField()
-    resolution = indexes.MultiValueField()
-    symbol = indexes.MultiValueField()
+    speaker = FacetMultiValueField()
+    country = FacetMultiValueField()
+    forum = FacetMultiValueField()
+    year = FacetMultiValueField()
+    resolution = FacetMultiValueField()
+    symbol = FacetMultiValueField()
 
     def get_model(self):
         return Statement
