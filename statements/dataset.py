@@ -27,12 +27,13 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 
 from .exports import spreadsheet_safe
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
@@ -266,19 +267,19 @@ def sqlite_cell(value):
     return value
 
 
-def create_sqlite_table(connection, table):
+def create_sqlite_table(package_db, table):
     columns = [
         f'"{c.name}" {SQLITE_TYPES.get(c.type, "TEXT")}{" NOT NULL" if c.required else ""}' for c in table.columns
     ]
     columns.append("PRIMARY KEY (" + ", ".join(f'"{name}"' for name in table.primary_key) + ")")
     columns += [f'FOREIGN KEY ("{c}") REFERENCES "{t}" ("{target}")' for c, t, target in table.foreign_keys]
-    connection.execute(f'CREATE TABLE "{table.name}" (\n  ' + ",\n  ".join(columns) + "\n)")
+    package_db.execute(f'CREATE TABLE "{table.name}" (\n  ' + ",\n  ".join(columns) + "\n)")
 
 
-def write_table(folder, connection, table):
+def write_table(folder, package_db, table):
     """Write one table to its CSV file and the SQLite database in one pass; return the row count."""
     kinds = [column.type for column in table.columns]
-    create_sqlite_table(connection, table)
+    create_sqlite_table(package_db, table)
     insert = f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(table.columns))})'
     count, batch = 0, []
     with open(folder / f"{table.name}.csv", "w", encoding="utf-8", newline="") as out:
@@ -289,13 +290,13 @@ def write_table(folder, connection, table):
             batch.append(tuple(map(sqlite_cell, row)))
             count += 1
             if len(batch) >= 5000:
-                connection.executemany(insert, batch)
+                package_db.executemany(insert, batch)
                 batch.clear()
-        connection.executemany(insert, batch)
+        package_db.executemany(insert, batch)
         out.flush()
         os.fsync(out.fileno())
     for column, _table, _target in table.foreign_keys:
-        connection.execute(f'CREATE INDEX "{table.name}_{column}_idx" ON "{table.name}" ("{column}")')
+        package_db.execute(f'CREATE INDEX "{table.name}_{column}_idx" ON "{table.name}" ("{column}")')
     return count
 
 
@@ -336,6 +337,30 @@ class Export:
         return {r["name"]: r["rows"] for r in self.descriptor["resources"] if "rows" in r}
 
 
+@contextmanager
+def snapshot():
+    """Every table read from one state of the database while imports or editors write: a
+    read-only REPEATABLE READ transaction on PostgreSQL, a deferred read transaction on SQLite
+    (in WAL mode a reader sees the database as it was at its first read, and blocks no writer)."""
+    if connection.in_atomic_block:  # already inside a transaction (tests): it is the snapshot
+        yield
+    elif connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")  # Django's own atomic() would take the write lock
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("ROLLBACK")
+    else:
+        yield
+
+
 def export_dataset(target, command="manage.py export_dataset", now=None, progress=None):
     """Write the package into a new folder under `target`, then make it the latest. Returns an Export."""
     target = Path(target)
@@ -346,13 +371,16 @@ def export_dataset(target, command="manage.py export_dataset", now=None, progres
     try:
         resources = []
         sqlite_path = building / SQLITE_FILE
-        connection = sqlite3.connect(sqlite_path, isolation_level=None)
+        package_db = sqlite3.connect(sqlite_path, isolation_level=None)
         try:
-            connection.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")
-            for table in tables():
-                count = write_table(building, connection, table)
-                if progress:
-                    progress(table.name, count)
+            package_db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")
+            written = []
+            with snapshot():
+                for table in tables():
+                    written.append((table, write_table(building, package_db, table)))
+                    if progress:
+                        progress(table.name, written[-1][1])
+            for table, count in written:
                 resources.append(
                     {
                         "name": table.name,
@@ -368,9 +396,9 @@ def export_dataset(target, command="manage.py export_dataset", now=None, progres
                         **file_facts(building / f"{table.name}.csv"),
                     }
                 )
-            connection.execute("COMMIT")
+            package_db.execute("COMMIT")
         finally:
-            connection.close()
+            package_db.close()
         resources.append(
             {
                 "name": "sqlite",

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(table, rows):
-            self.stdout.write(f"  {table}: {rows:,} rows")
+            self.stdout.write(f"  {table}: {rows:,} row{'' if rows == 1 else 's'}")
 
         try:
             export = export_dataset(target, command=command, progress=progress)
