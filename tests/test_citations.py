@@ -27,6 +27,11 @@ def cited(text, year=2020, heads=()):
         ("We recall resolutions 71/205, 72/190 and 74/168 on the subject.", ["71/205", "72/190", "74/168"]),
         # Another body that numbers by session is named with it: not the Assembly's.
         ("The Human Rights Council adopted resolution 41/2 in July.", []),
+        (
+            "The Conference failed, though the General Assembly had urged States in resolution 34/195 to act.",
+            ["34/195"],
+        ),
+        ("The Peacebuilding Commission, set up by resolution 60/180, met.", ["60/180"]),
         ("The Commission on Narcotic Drugs, in its resolution 62/1, agreed.", []),
         # Sessions the Assembly had not reached, or before it numbered by session (1976).
         ("In 1985 we recall resolution 72/250.", []),
@@ -55,6 +60,18 @@ def test_a_session_and_number_after_resolution_is_the_assemblys_unless_another_b
             ["A/74/6/Add.8", "S/2020/123"],
         ),
         ("The report ($/2019/123, para. 10) and (S$/2020/236) say so.", 2020, ["S/2019/123", "S/2020/236"]),
+        (
+            "The draft [A/L.701] and the memorandum [A/C.6/L.850] and [A/8401/Add.l, para. 55].",
+            1972,
+            ["A/8401/Add.1", "A/C.6/L.850", "A/L.701"],
+        ),
+        ("The Council adopted on 13 October 1956 [S/3675] the six principles.", 1956, ["S/3675"]),
+        (
+            "The conclusions on Iraq (S/AC.51/2016/2) and the outcome (A/CONF.223/3, annex).",
+            2016,
+            ["A/CONF.223/3", "S/AC.51/2016/2"],
+        ),
+        ("Mr. Salame's report (A/2020/41) refers to it.", 2020, []),
     ],
 )
 def test_older_assembly_symbols_broken_symbols_suffixes_and_ocr_slips_are_read(text, year, symbols):
@@ -64,6 +81,10 @@ def test_older_assembly_symbols_broken_symbols_suffixes_and_ocr_slips_are_read(t
 def test_the_statements_own_record_is_not_a_citation():
     text = "We thank you. S/PV.8712 (Resumption 1) We recall the meeting (see S/PV.8700)."
     assert cited(text, heads=("S/PV.8712 (Resumption 1)", "Maintenance of peace"))[2] == ["S/PV.8700"]
+    # A resumed meeting's record cites its first part.
+    assert cited("As Azerbaijan said (see S/PV.8712), we agree.", heads=("S/PV.8712 (Resumption 1)",))[2] == [
+        "S/PV.8712"
+    ]
     # A General Debate page head of its own session, standing bare between words.
     assert cited("initiated by the A/65/397 United Nations since 1960.", 2010)[2] == []
     assert cited("We recall it A/70/PV.22 and the others (see A/70/PV.3).", 2015)[2] == ["A/70/PV.3"]

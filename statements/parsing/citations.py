@@ -185,49 +185,66 @@ NOT_SC_BEFORE = re.compile(
 )
 ASSEMBLY_BEFORE = re.compile(r"(?:General\s+)?Assembly\s*(?:\w+\s+){0,2}$")
 
-# Bodies other than the Assembly that number their resolutions by session (Human Rights
-# Council 41/2) or by year (ECOSOC 2019/12): named with a session/number, it is not the Assembly's.
-OTHER_BODY_IN = re.compile(
-    r"\b(?:Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|ECOSOC|HRC|Commission|Conference|Board|"
-    r"Governing\s+Council|Trusteeship\s+Council|Executive\s+Committee|Committee|IAEA|WHO|World\s+Health\s+Assembly|"
-    r"UNESCO|UNCTAD|UNEP|FAO|ILO|IMO|ICAO|ITU|UNHCR|UNICEF|UNDP|Assembly\s+of\s+States\s+Parties)\b"
+# Bodies other than the Assembly that number their resolutions by session (the Human Rights
+# Council's 41/2, the Commission on Narcotic Drugs' 62/1, a Conference of States Parties' 8/1,
+# the Environment Assembly's 4/1) or by year (ECOSOC 2019/12, which the session check drops).
+# The body named nearest before a session/number decides; with none before, one named after
+# it in the sentence still makes it not the Assembly's ("as called for in resolution 41/213,
+# ... an ad hoc committee of the Economic and Social Council"): precision first.
+BODY_NAMED = re.compile(
+    r"(?P<other>Human\s+Rights\s+Council|\bHRC\b|Economic\s+and\s+Social\s+Council|\bECOSOC\b|"
+    r"Commission\s+(?:on|for)\s+[A-Z]|Conference\s+of\s+(?:the\s+)?(?:States\s+)?Parties|General\s+Conference|"
+    r"Environment\s+Assembly|\bUNEP\b|Governing\s+Council|World\s+Health\s+Assembly|Assembly\s+of\s+States\s+Parties)"
+    r"|(?P<assembly>\bAssembly\b)"
 )
+
+
+def _assemblys(before, after):
+    """Whether a session/number between `before` and `after` in a sentence is the Assembly's."""
+    last = None
+    for last in BODY_NAMED.finditer(before):
+        pass
+    if last is not None:
+        return last.group("assembly") is not None
+    return not any(match.group("other") for match in BODY_NAMED.finditer(after))
+
+
 # The Assembly has numbered its resolutions by session since its thirty-first session (1976).
 FIRST_SESSION_NUMBERED = 31
 
 # A slash may be followed by a line break or space in the source (`A/HRC/ RES/41/2`, `[A/ 4892]`).
 _S = r"/\s?"
-SUFFIXES = r"(?:" + _S + r"(?:Add|Rev|Corr|Amend)\.\s?\d{1,3})*"
+# OCR reads the 1 of `Add.1` as l or I.
+SUFFIXES = r"(?:" + _S + r"(?:Add|Rev|Corr|Amend)\.\s?(?:\d{1,3}|[lI](?![\w]))(?:\s?-\s?\d{1,3})?)*"
+BODY_CODE = r"(?:RES|HRC|INF|CONF\.\d{1,3}|C\.\d|AC\.\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,6})"
+DOCUMENT_NUMBER = r"(?:(?:L|CRP|SR|WP|PV)\.\s?)?\d{1,4}"
 DOCUMENT_SYMBOL = re.compile(
     r"\b(?P<symbol>"
     r"S/PV\.\s?\d{1,5}(?:\s*\((?:Resumption|Part)\s*\d\)|\s*\(Resumption\))?"
-    r"|S" + _S + r"PRST" + _S + r"\d{4}" + _S + r"\d{1,3}"
-    r"|S"
-    + _S
-    + r"(?:19[4-9]\d|20\d\d)"
-    + _S
-    + r"\d{1,4}"
+    + (r"|S" + _S + r"PRST" + _S + r"\d{4}" + _S + r"\d{1,3}")
+    # S/2020/123, and the Council's committees: S/AC.51/2020/5
+    + (r"|S" + _S + r"(?:(?:AC\.\d{1,3}|C\.\d|[A-Z]{2,6})" + _S + r")?(?:19[4-9]\d|20\d\d)" + _S + r"\d{1,4}")
+    + SUFFIXES
+    # The Council's documents before 1994 were numbered without a year: S/1376, S/26571.
+    + (r"|S" + _S + r"(?!19[4-9]\d(?!\d)|20[0-3]\d(?!\d))\d{3,5}")
     + SUFFIXES
     # The Assembly's records: A/44/PV.12, A/PV.1487 (before sessions were numbered in symbols).
-    + r"|A"
-    + _S
-    + r"(?:\d{1,2}"
-    + _S
-    + r")?PV\.\s?\d{1,4}"
+    + (r"|A" + _S + r"(?:(?:\d{1,2}|E?S-\d{1,2})" + _S + r")?PV\.?\s?\d{1,4}")
     + SUFFIXES
-    # A/74/250, A/RES/72/250, A/HRC/RES/41/2, A/CONF.231/3, A/C.3/74/L.12/Rev.1, A/ES-10/L.23
-    + r"|A"
-    + _S
-    + r"(?:(?:RES|HRC|INF|CONF\.\d{1,3}|C\.\d|AC\.\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,5})"
-    + _S
-    + r"){0,3}\d{1,2}"
-    + _S
-    + r"(?:L\.\s?)?\d{1,4}"
+    # A/74/250, A/RES/72/250, A/HRC/RES/41/2, A/CONF.231/3, A/C.3/74/L.12/Rev.1, A/HRC/43/CRP.6
+    + (r"|A" + _S + r"(?:" + BODY_CODE + _S + r"){0,3}\d{1,2}" + _S + DOCUMENT_NUMBER)
     + SUFFIXES
-    # The Assembly's documents before 1976 were numbered without a session: A/3324, A/8052.
-    + r"|A"
-    + _S
-    + r"\d{3,4}"
+    # Bodies that number by year: A/HLPF/2023/L.1 (never A/2020/41, a slip for S/2020/41)
+    + (r"|A" + _S + r"(?:" + BODY_CODE + _S + r"){1,3}(?:19|20)\d\d" + _S + DOCUMENT_NUMBER)
+    + SUFFIXES
+    # Conference documents: A/CONF.223/3
+    + (r"|A" + _S + r"CONF\.\d{1,3}" + _S + r"\d{1,4}")
+    + SUFFIXES
+    # Drafts and summary records without a session: A/L.701, A/C.6/L.850, A/AC.18/SR.15
+    + (r"|A" + _S + r"(?:(?:C\.\d|AC\.\d{1,3})" + _S + r")?(?:L|SR)\.\s?\d{1,4}")
+    + SUFFIXES
+    # The Assembly's documents before 1976 were numbered without a session: A/3324, A/10243.
+    + (r"|A" + _S + r"\d{3,5}")
     + SUFFIXES
     + r")(?![\w/])"
 )
@@ -245,7 +262,8 @@ def find_citations(
     `own_symbols` are the record the statement is printed in: a record does not cite itself,
     so its symbol (a running head the furniture left) is never a citation.
     """
-    own = {normalise_symbol(symbol).split(" (")[0] for symbol in own_symbols if "/" in symbol}
+    # Exactly the record's own symbol: a resumed meeting's record cites its first part (see S/PV.8699).
+    own = {normalise_symbol(symbol) for symbol in own_symbols if "/" in symbol}
     resolutions: dict[tuple, ResolutionRef] = {}
     symbols: dict[str, SymbolRef] = {}
     for index, paragraph in enumerate(paragraphs):
@@ -258,7 +276,7 @@ def find_citations(
                 resolutions.setdefault(ref.key, ref)
             for match in DOCUMENT_SYMBOL.finditer(sentence):
                 symbol = normalise_symbol(match.group("symbol"))
-                if symbol.startswith("A/RES/") or symbol.split(" (")[0] in own:
+                if symbol.startswith("A/RES/") or symbol in own:
                     continue
                 if _is_running_head(symbol, sentence[: match.start()], sentence[match.end() :], year):
                     continue
@@ -284,14 +302,17 @@ def _is_running_head(symbol, before, after, year):
 # Most paragraphs cite nothing; this quick test spares them the sentence splitting.
 _MAY_CITE = re.compile(r"[Rr]esolution|[Rr]es\.|[AS]/")
 SUFFIX_CASE = re.compile(r"\b(ADD|REV|CORR|AMEND)\.")
+SUFFIX_END = re.compile(r"(?:Add|Rev|Corr|Amend)\.[LI]$")
 
 
 def normalise_symbol(symbol: str) -> str:
     """The symbol as the UN writes it: `A/HRC/ RES/41/2` -> `A/HRC/RES/41/2`, `s/2020/1 add.1` -> `S/2020/1/Add.1`."""
     symbol = re.sub(r"\s+", " ", symbol.strip().upper())
     symbol = re.sub(r"(?<=[/.])\s", "", symbol)
+    symbol = re.sub(r"/PV(?=\d)", "/PV.", symbol)
     symbol = symbol.replace("RESUMPTION", "Resumption").replace("PART", "Part")
     symbol = SUFFIX_CASE.sub(lambda match: match.group(1).capitalize() + ".", symbol)
+    symbol = re.sub(r"(?<=\.)[LI]$", "1", symbol) if SUFFIX_END.search(symbol) else symbol
     return re.sub(r"\s*\(", " (", symbol)
 
 
@@ -326,7 +347,15 @@ def _candidates(sentence, paragraph, year=None):
             if some_have_years and not item.group("paren") and not item.group("ga_number"):
                 continue  # "resolution 2532 (2020), 190 of whose ...": a list gives every year or none
             yield from _keyword_item(
-                item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph, year
+                item,
+                by_assembly,
+                not_security_council,
+                ambiguous,
+                council_named,
+                sentence,
+                paragraph,
+                year,
+                _assemblys(before, sentence[match.end() :]),
             )
     for match in COLON_LIST.finditer(sentence):
         if NOT_SC_BEFORE.search(sentence[: match.start()]):
@@ -335,7 +364,9 @@ def _candidates(sentence, paragraph, year=None):
             yield _sc(item.group("number"), item.group("year"), sentence, paragraph)
 
 
-def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph, year=None):
+def _keyword_item(
+    item, by_assembly, not_security_council, ambiguous, council_named, sentence, paragraph, year=None, assemblys=False
+):
     number, ga_number, paren = item.group("number"), item.group("ga_number"), item.group("paren")
     if ga_number:
         # "resolution 46/182": a session and number are the Assembly's, unless the sentence
@@ -344,7 +375,7 @@ def _keyword_item(item, by_assembly, not_security_council, ambiguous, council_na
         session, ga_number = int(number), int(ga_number)
         if not FIRST_SESSION_NUMBERED <= session <= _latest_session(year) or ga_number < 1:
             return
-        if by_assembly or not OTHER_BODY_IN.search(sentence):
+        if assemblys:
             yield ResolutionRef(GA, ga_number, session, None, sentence, paragraph)
         return
     if by_assembly or not_security_council or item.group("letter"):
