@@ -43,6 +43,15 @@ def resolution_label(key) -> str:
     return f"{session}/{number}" if body == GA else str(number)
 
 
+def resolution_symbol(key) -> str:
+    """A key as the UN's symbol without the year, one form for every resolution: S/RES/2341,
+    A/RES/46/182 (the registry knows the years of some resolutions only)."""
+    body, session, number = parse_resolution_key(key) or (None, None, None)
+    if body is None:
+        return key
+    return f"A/RES/{session}/{number}" if body == GA else f"S/RES/{number}"
+
+
 def resolution_in_prose(body, session, number) -> str:
     """A regular expression for a resolution's number where it stands in text: 2341,
     S/RES/2341, 46/182, A/RES/46/182; never a part of another number or symbol."""

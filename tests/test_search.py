@@ -428,3 +428,36 @@ def test_results_offer_a_year_chart_and_downloads_of_the_same_search(
     assert 'href="/search/feed/?q=japan"' in html
     narrowed = client.get("/search/", {"q": "japan", "year": "2017"})
     assert narrowed.context["page"].paginator.count == 2
+
+
+# --- "did you mean" and the resolution facet (issue 13)
+
+
+def test_did_you_mean_offers_the_closest_word_before_a_more_frequent_farther_one(client, db, search_index, add):
+    for number in range(3):
+        add(f"ism{number}.txt", f"Mr. Aa{number} (Japan): We condemn terrorism in all its forms.")
+    for number in range(2):
+        add(f"ist{number}.txt", f"Mr. Bb{number} (Japan): No terrorist shall find refuge. A terrorist act.")
+    response = client.get(SEARCH, {"q": "terorism"})
+    assert response.context["suggestion"] == "terrorism"
+    assert total(client.get(SEARCH, {"q": response.context["suggestion"]})) == 3
+
+
+def test_did_you_mean_prefers_the_word_in_more_statements_among_equally_close_ones(client, db, search_index, add):
+    for number in range(3):
+        add(f"police{number}.txt", f"Mr. Cc{number} (Japan): The police mission deserves support.")
+    add("polish.txt", "Mr. Dd (Poland): The Polish delegation agrees.")
+    assert client.get(SEARCH, {"q": "polise"}).context["suggestion"] == "police"
+
+
+def test_the_resolution_facet_names_every_resolution_alike_most_cited_first_then_by_number(
+    client, db, search_index, add
+):
+    for number in range(3):
+        add(f"r2295-{number}.txt", f"Mr. Ee{number} (Japan): We welcome resolution 2295 (2016) on Mali.")
+    add("r2341.txt", "Mr. Ff (Japan): Resolution 2341 protects infrastructure.")
+    add("r2309.txt", "Mr. Gg (Japan): Resolution 2309 concerns aviation security.")
+    Resolution.objects.filter(number=2295).update(year=2016)
+    groups = {group.name: group for group in client.get(SEARCH).context["facets"]}
+    shown = [(value.label, value.count) for value in groups["resolution"].values]
+    assert shown == [("S/RES/2295", 3), ("S/RES/2309", 1), ("S/RES/2341", 1)]

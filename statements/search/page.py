@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from ..keys import forum_key, resolution_label
+from ..keys import forum_key, parse_resolution_key, resolution_label, resolution_symbol
 from ..models import Country, Resolution, Speaker, Statement
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
@@ -192,6 +192,8 @@ def facet_groups(form, facets):
         ]
         if name == "year":
             values.sort(key=lambda value: value.key, reverse=True)
+        elif name == "resolution":
+            values.sort(key=lambda value: (-value.count, parse_resolution_key(value.key)))
         if values:
             groups.append(FacetGroup(name, FACET_TITLES[name], values))
     return groups
@@ -222,7 +224,7 @@ def facet_labels(name, keys):
     if name == "forum":
         return forum_names()
     if name == "resolution":
-        return {r.key: r.symbol for r in Resolution.objects.for_keys(keys)}
+        return {key: resolution_symbol(key) for key in keys}
     return {key: key for key in keys}
 
 

@@ -165,13 +165,42 @@ class WhooshSearch:
             terms = stemmed_terms(word)
             if len(terms) != 1 or searcher.doc_frequency("text", terms[0]):
                 continue
-            suggestions = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
-            if suggestions:
-                text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _match: suggestions[0], text, count=1)
+            best = closest_word(searcher, word.lower(), corrector.suggest(word.lower(), limit=20, maxdist=2, prefix=1))
+            if best:
+                text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _match, best=best: best, text, count=1)
                 changed = True
         if not changed:
             return None
         return text if Match(searcher, self._cache, parse_query(text)).docs else None
+
+
+def closest_word(searcher, typed, candidates):
+    """The candidate fewest edits from what was typed, then the one in most statements. Whoosh's
+    corrector ranks its unstemmed spelling words by the frequency of that exact word in the
+    stemmed text, where most words never occur ("terrorism" is indexed as "terror"), so it offered
+    "terrorist" for "terorism" and "climb" for "climat"."""
+
+    def rank(word):
+        terms = stemmed_terms(word)
+        statements = searcher.doc_frequency("text", terms[0]) if len(terms) == 1 else 0
+        return edit_distance(typed, word), -statements, word
+
+    ranked = sorted(candidates, key=rank)
+    return ranked[0] if ranked else None
+
+
+def edit_distance(a, b):
+    """Levenshtein distance with adjacent transpositions counted as one edit."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 class Match:
