@@ -6,7 +6,11 @@ import os
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Searches are CPU-bound in Python (Whoosh): one worker per core, plus one to cover I/O waits.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-worker_class = "sync"
+# Threads, so that a slow client downloading an export (sent from a file) holds a thread, not a
+# process; with sync workers it held the worker and was cut off at the timeout. Searches in one
+# process still take turns on its searcher, so throughput comes from the processes.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

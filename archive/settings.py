@@ -217,6 +217,10 @@ RATELIMIT_SEARCH = (int(os.environ.get("ARCHIVE_RATELIMIT_SEARCH_PER_MINUTE", "1
 RATELIMIT_LOGIN_PATH = "/admin/login/"
 RATELIMIT_LOGIN = (10, 15 * 60)  # failed admin logins, per address and per user name
 
+# Search exports: built files kept in DATA_DIR/exports, and downloads at once per client address.
+EXPORTS_KEPT = int(os.environ.get("ARCHIVE_EXPORTS_KEPT", "50"))
+EXPORTS_PER_ADDRESS = int(os.environ.get("ARCHIVE_EXPORTS_PER_ADDRESS", "2"))
+
 ARCHIVE_SEEDS_DIR = BASE_DIR / "seeds"
 # The archive as a dataset: `manage.py export_dataset` writes here, /data/ lists and serves it.
 ARCHIVE_DATASET_DIR = Path(os.environ.get("ARCHIVE_DATASET_DIR", DATA_DIR / "dataset"))

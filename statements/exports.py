@@ -1,20 +1,34 @@
-"""Downloads of a search's results as CSV or JSON lines, streamed.
+"""Downloads of a search's results as CSV or JSON lines, built once into a file and sent from it.
 
 The search engine gives the matching ids in the search page's order a batch at a time, and the
 rows of each batch are read from the database in one query, so an export of tens of thousands
 of statements holds one batch in memory, never the whole result.
+
+The rows are written to a file in ARCHIVE_DATA_DIR/exports/ named after the search and the
+state of the archive, then sent with a Content-Length (the server uses sendfile): a slow client
+costs a waiting thread, not a worker building rows, a cut download is visible as such, and the
+same export asked again while nothing changed is sent without being built again.
 """
 
+import contextlib
 import csv
+import fcntl
+import hashlib
 import json
+import os
+import threading
 from dataclasses import replace
+from pathlib import Path
 
-from django.db.models import Prefetch
-from django.http import JsonResponse, StreamingHttpResponse
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
+from archive.middleware import client_address
+
 from .citing import stable_url
-from .models import Citation, Statement
+from .models import Citation, Country, Meeting, Speaker, Statement
 from .search.engine import search_engine
 from .search.forms import SearchForm
 
@@ -115,17 +129,132 @@ def _export(request, lines, content_type, extension):
     if not form.is_valid():
         errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
         return JsonResponse({"error": "This search cannot be exported.", "parameters": errors}, status=400)
-    statements = matching_statements(form)
-    first = next(statements, None)  # an engine that cannot answer gives a 503 before the download starts
-
-    def everything():
-        if first is not None:
-            yield first
-            yield from statements
-
-    response = StreamingHttpResponse(lines(request, everything()), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="statements-search.{extension}"'
+    slot = download_slot(client_address(request))
+    if slot is None:
+        response = JsonResponse(
+            {
+                "error": f"Your address already has {settings.EXPORTS_PER_ADDRESS} downloads running; "
+                "start another when one has finished."
+            },
+            status=429,
+        )
+        response["Retry-After"] = "30"
+        return response
+    try:
+        path = export_file(request, form, lines, extension)
+    except SearchUnavailable:
+        slot.close()
+        return HttpResponse("Search is unavailable for a moment.", status=503, content_type="text/plain")
+    except BaseException:
+        slot.close()
+        raise
+    response = Download(path.open("rb"), slot, as_attachment=True, filename=f"statements-search.{extension}")
+    response["Content-Type"] = content_type
+    response["Cache-Control"] = "private, no-cache"
     return response
+
+
+class Download(FileResponse):
+    """A file sent to a client, holding its address's download slot until the server closes it."""
+
+    def __init__(self, file, slot, **kwargs):
+        super().__init__(file, **kwargs)
+        self.slot = slot
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self.slot.close()
+
+
+def download_slot(address):
+    """A lock held while one download from this address runs; None when all its slots are taken.
+
+    Locks on files, so the bound holds across the server's worker processes; the kernel frees
+    them if a worker dies.
+    """
+    folder = export_folder() / "slots"
+    folder.mkdir(exist_ok=True)
+    name = hashlib.sha256(address.encode()).hexdigest()[:16]
+    for number in range(settings.EXPORTS_PER_ADDRESS):
+        handle = (folder / f"{name}-{number}").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        return handle
+    return None
+
+
+def export_folder():
+    folder = Path(settings.DATA_DIR) / "exports"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def archive_version():
+    """What an export's content depends on besides the search: the index's generation and the rows."""
+    from whoosh import index as whoosh_index
+
+    parts = [
+        Statement.objects.aggregate(Count("pk"), Max("modified"), Max("pk")),
+        [model.objects.aggregate(Count("pk"), Max("pk")) for model in (Speaker, Country, Meeting)],
+    ]
+    path = settings.HAYSTACK_CONNECTIONS["default"].get("PATH")
+    if path and whoosh_index.exists_in(path):
+        stat = os.stat(path)
+        parts.append([stat.st_dev, stat.st_ino, whoosh_index.open_dir(path).latest_generation()])
+    return json.dumps(parts, default=str, sort_keys=True)
+
+
+def export_file(request, form, lines, extension) -> Path:
+    """The export of this search as a file, built now unless the same one is already there."""
+    search = sorted((key, values) for key, values in request.GET.lists() if key != "page")
+    key = hashlib.sha256(json.dumps([request.build_absolute_uri("/"), search, archive_version()]).encode()).hexdigest()[
+        :32
+    ]
+    folder = export_folder()
+    path = folder / f"{key}.{extension}"
+    with open(folder / f"{key}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the same export asked twice at once is built once
+        if path.exists():
+            os.utime(path)
+            return path
+        statements = matching_statements(form)
+        first = next(statements, None)  # a broken index answers 503 before anything is written
+
+        def everything():
+            if first is not None:
+                yield first
+                yield from statements
+
+        partial = folder / f"{key}.{extension}.{os.getpid()}-{threading.get_ident()}.partial"
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                for line in lines(request, everything()):
+                    out.write(line)
+            os.replace(partial, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+    prune(folder, keep=path)
+    return path
+
+
+def prune(folder, keep):
+    """Remove the oldest exports past settings.EXPORTS_KEPT; a file being sent stays readable."""
+    built = sorted(
+        (candidate for candidate in folder.iterdir() if candidate.suffix in (".csv", ".jsonl")),
+        key=lambda candidate: candidate.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in built[settings.EXPORTS_KEPT :]:
+        if stale != keep:
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+                Path(str(stale.with_suffix("")) + ".lock").unlink()
 
 
 @require_GET
