@@ -4,6 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := archive.settings
+# The archive refuses to start without a secret key (DJANGO_DEBUG=0): a fresh clone makes its
+# own once and keeps it in var/secret_key, never committed. A key set in the environment wins.
+SECRET_KEY_FILE := var/secret_key
+export DJANGO_SECRET_KEY ?= $(shell test -s $(SECRET_KEY_FILE) || { mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); }; cat $(SECRET_KEY_FILE))
 
 .PHONY: run serve test install install-test browser data clean
 

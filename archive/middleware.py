@@ -4,6 +4,7 @@ import logging
 import sqlite3
 import threading
 import time
+import unicodedata
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -31,7 +32,15 @@ class SecurityHeadersMiddleware:
 
 
 class CounterStore:
-    """Fixed-window counters in a small SQLite file, shared by every worker process on the host."""
+    """Sliding-window counters in a small SQLite file, shared by every worker process on the host.
+
+    A window is counted in BUCKETS slices, and a count covers the current slice and the BUCKETS
+    before it: every stretch of `window` seconds lies inside what is counted, so no more than
+    the limit gets through in any window, however the requests fall around a slice's edge (with
+    fixed windows, twice the limit got through in a moment across a boundary).
+    """
+
+    BUCKETS = 10
 
     def __init__(self, path):
         self.path = str(path)
@@ -48,25 +57,41 @@ class CounterStore:
             self.local.connection = connection
         return connection
 
-    def _key(self, key, window):
-        return f"{key}:{int(time.time() // window)}"
+    def _keys(self, key, window, now):
+        """The current slice's key first, then the BUCKETS slices before it."""
+        current = int(now // (window / self.BUCKETS))
+        return [f"{key}:{window}:{current - back}" for back in range(self.BUCKETS + 1)]
 
     def hit(self, key, window) -> int:
-        """Count one more event in the current window and return the window's count."""
+        """Count one more event and return the count over the sliding window, this one included."""
         now = time.time()
+        keys = self._keys(key, window, now)
         connection = self.connection()
         (count,) = connection.execute(
             "INSERT INTO counter (key, count, expires) VALUES (?, 1, ?) "
             "ON CONFLICT(key) DO UPDATE SET count = count + 1 RETURNING count",
-            (self._key(key, window), now + window),
+            (keys[0], now + 2 * window),
         ).fetchone()
         if count == 1:
             connection.execute("DELETE FROM counter WHERE expires < ?", (now,))
-        return count
+        return count + self._sum(keys[1:])
 
     def count(self, key, window) -> int:
-        row = self.connection().execute("SELECT count FROM counter WHERE key = ?", (self._key(key, window),)).fetchone()
-        return row[0] if row else 0
+        return self._sum(self._keys(key, window, time.time()))
+
+    def _sum(self, keys):
+        placeholders = ", ".join("?" * len(keys))
+        (total,) = (
+            self.connection().execute(
+                f"SELECT COALESCE(SUM(count), 0) FROM counter WHERE key IN ({placeholders})", keys
+            )
+        ).fetchone()
+        return total
+
+
+def login_name(name: str) -> str:
+    """A user name as Django signs it in (NFKC, so "ｅｄ" is "ed"), casefolded: one counter per person."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()[:150]
 
 
 def client_address(request):
@@ -94,15 +119,22 @@ class RateLimitMiddleware:
                 return self.refuse(request, window, "Too many searches from your address. Please wait a minute.")
         is_login = request.method == "POST" and request.path == settings.RATELIMIT_LOGIN_PATH
         if is_login:
-            limit, window = settings.RATELIMIT_LOGIN
-            username = request.POST.get("username", "").strip().lower()[:150]
-            keys = [f"login-ip:{address}", f"login-user:{username}"]
-            if any(self.store.count(key, window) >= limit for key in keys):
+            window = settings.RATELIMIT_LOGIN_WINDOW
+            name = login_name(request.POST.get("username", ""))
+            # The tight limit is per person and address: failures elsewhere cannot lock an editor
+            # out of their own address; the looser ones stop guessing spread over many addresses
+            # and one address trying many names.
+            limits = {
+                f"login:{address}:{name}": settings.RATELIMIT_LOGIN,
+                f"login-user:{name}": settings.RATELIMIT_LOGIN_PER_NAME,
+                f"login-ip:{address}": settings.RATELIMIT_LOGIN_PER_ADDRESS,
+            }
+            if any(self.store.count(key, window) >= limit for key, limit in limits.items()):
                 return self.refuse(request, window, "Too many failed sign-in attempts. Please try again later.")
         response = self.get_response(request)
         # The admin re-renders its form (200) on a failed login and redirects (302) on success.
         if is_login and response.status_code == 200:
-            for key in keys:
+            for key in limits:
                 self.store.hit(key, window)
         return response
 

@@ -4,7 +4,7 @@ Settings for the statements archive.
 One file, driven by environment variables with safe development defaults:
 
     DJANGO_DEBUG            "1" for debug pages (default "0")
-    DJANGO_SECRET_KEY       required when DJANGO_DEBUG is off in production
+    DJANGO_SECRET_KEY       required unless DJANGO_DEBUG=1 (make run keeps one in var/secret_key)
     DJANGO_ALLOWED_HOSTS    comma-separated (default "localhost,127.0.0.1,[::1]")
     DATABASE_URL            e.g. postgres://user@127.0.0.1:5432/archive (default: SQLite file)
     ARCHIVE_DATA_DIR        where the SQLite file and the Whoosh index live (default ./var)
@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,9 +39,15 @@ def env_list(name, default):
 # --- Django core -------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-development-only-key-set-DJANGO_SECRET_KEY-in-production"
-)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A public key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off: set it to a long random value "
+            "(`make run` keeps one in var/secret_key), or set DJANGO_DEBUG=1 for development"
+        )
+    SECRET_KEY = "django-insecure-development-only-key"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var"))
@@ -150,6 +157,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Where an editor lands after signing in when the page they came from cannot be returned to.
+LOGIN_REDIRECT_URL = "admin:index"
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", DATA_DIR / "staticfiles"))
@@ -167,10 +177,15 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "archive.logs.WithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"statements": {"level": os.environ.get("ARCHIVE_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "statements": {"level": os.environ.get("ARCHIVE_LOG_LEVEL", "INFO")},
+        # A request for an unknown host is the client's mistake (or a scanner's): one line says it.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }
 
 # --- Third party -------------------------------------------------------------
@@ -215,7 +230,12 @@ RATELIMIT_ENABLED = env_flag("ARCHIVE_RATELIMIT", default=True)
 RATELIMIT_SEARCH_PATHS = ("/search/", "/api/")
 RATELIMIT_SEARCH = (int(os.environ.get("ARCHIVE_RATELIMIT_SEARCH_PER_MINUTE", "120")), 60)
 RATELIMIT_LOGIN_PATH = "/admin/login/"
-RATELIMIT_LOGIN = (10, 15 * 60)  # failed admin logins, per address and per user name
+# Failed admin logins in 15 minutes: per user name and address together, per user name from any
+# address, per address for any user name. Names are counted as Django signs them in (NFKC).
+RATELIMIT_LOGIN_WINDOW = 15 * 60
+RATELIMIT_LOGIN = 10
+RATELIMIT_LOGIN_PER_NAME = 50
+RATELIMIT_LOGIN_PER_ADDRESS = 30
 
 # Search exports: built files kept in DATA_DIR/exports, and downloads at once per client address.
 EXPORTS_KEPT = int(os.environ.get("ARCHIVE_EXPORTS_KEPT", "50"))

@@ -13,6 +13,7 @@ _RUN_DIR = tempfile.mkdtemp(prefix="archive-tests-")
 os.environ["ARCHIVE_DATA_DIR"] = _RUN_DIR
 os.environ["WHOOSH_INDEX_PATH"] = str(Path(_RUN_DIR) / "whoosh_index")
 os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "k" * 50)  # production mode needs a key
 os.environ["ARCHIVE_RATELIMIT"] = "0"  # tests that need throttling turn it on
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls
 # the tests make around it are still synchronous.
