@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from archive.middleware import client_address
@@ -141,10 +141,7 @@ def _export(request, lines, content_type, extension):
         response["Retry-After"] = "30"
         return response
     try:
-        path = export_file(request, form, lines, extension)
-    except SearchUnavailable:
-        slot.close()
-        return HttpResponse("Search is unavailable for a moment.", status=503, content_type="text/plain")
+        path = export_file(request, form, lines, extension)  # an engine that cannot answer raises: a 503
     except BaseException:
         slot.close()
         raise
