@@ -4,7 +4,7 @@ Settings for the statements archive.
 One file, driven by environment variables with safe development defaults:
 
     DJANGO_DEBUG            "1" for debug pages (default "0")
-    DJANGO_SECRET_KEY       required unless DJANGO_DEBUG=1 (make run keeps one in var/secret_key)
+    DJANGO_SECRET_KEY       required to serve unless DJANGO_DEBUG=1 (make run keeps one in var/secret_key)
     DJANGO_ALLOWED_HOSTS    comma-separated (default "localhost,127.0.0.1,[::1]")
     DATABASE_URL            e.g. postgres://user@127.0.0.1:5432/archive (default: SQLite file)
     ARCHIVE_DATA_DIR        where the SQLite file and the Whoosh index live (default ./var)
@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,15 +38,10 @@ def env_list(name, default):
 # --- Django core -------------------------------------------------------------
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        # A public key would let anyone forge sessions and password-reset links.
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off: set it to a long random value "
-            "(`make run` keeps one in var/secret_key), or set DJANGO_DEBUG=1 for development"
-        )
-    SECRET_KEY = "django-insecure-development-only-key"
+# Management commands may run with the development key; serving with it and DEBUG off is
+# refused in archive/wsgi.py: a public key lets anyone forge sessions and reset links.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-set-DJANGO_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var"))

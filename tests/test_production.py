@@ -28,27 +28,36 @@ def test_production_settings_pass_djangos_deployment_checks():
         env=env,
         capture_output=True,
         text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_without_a_secret_key_refuses_to_start_saying_which_variable():
+def test_the_development_key_fails_the_deployment_checks():
     env = {**os.environ, **PRODUCTION_ENV}
     env.pop("DJANGO_SECRET_KEY", None)
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off" in result.stderr
-    debug = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
-        env={**env, "DJANGO_DEBUG": "1"},
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+    assert result.returncode != 0 and "security.W009" in result.stderr
+
+
+def test_production_without_a_secret_key_refuses_to_serve_saying_which_variable():
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("DJANGO_SECRET_KEY", None)
+    serve = [sys.executable, "-c", "import archive.wsgi"]
+    result = subprocess.run(serve, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set and DJANGO_DEBUG is off" in result.stderr
+    debug = subprocess.run(serve, cwd=REPO, env={**env, "DJANGO_DEBUG": "1"}, capture_output=True, check=False)
     assert debug.returncode == 0, debug.stderr
+    keyed = {**env, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    assert subprocess.run(serve, cwd=REPO, env=keyed, capture_output=True, check=False).returncode == 0
 
 
 @pytest.mark.django_db
