@@ -419,6 +419,7 @@ def export_dataset(target, command="manage.py export_dataset", now=None, progres
             out.flush()
             os.fsync(out.fileno())
         write_checksums(building, [r["path"] for r in resources] + ["datapackage.json"])
+        building.chmod(0o755)  # mkdtemp's folder is the owner's alone; the web server reads it
         folder = unused_folder(target, f"{NAME}-{descriptor['version']}")
         building.rename(folder)
         set_latest(target, folder.name)
