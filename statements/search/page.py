@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
-from ..keys import forum_key, parse_resolution_key, resolution_label, resolution_symbol
+from ..keys import GA, forum_key, parse_resolution_key, resolution_label, resolution_symbol
 from ..models import Country, Resolution, Speaker, Statement
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
@@ -133,7 +133,7 @@ def resolutions_asked_for(query):
     """The resolutions a query names, each with its page, or the key when no statement cites it."""
     keys = query.values("resolution")
     found = {r.key: r for r in Resolution.objects.for_keys(keys)} if keys else {}
-    return [(resolution_label(key), key.startswith("ga-"), found.get(key)) for key in keys]
+    return [(resolution_label(key), (parse_resolution_key(key) or ("SC",))[0] == GA, found.get(key)) for key in keys]
 
 
 @dataclass
