@@ -21,3 +21,16 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Open the search index and render the search page once before taking traffic, so the first
+    search a new (or recycled) worker serves costs what later ones do."""
+    import logging
+
+    from statements.search.page import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # a worker that could not warm up still serves, and answers 503 if search is down
+        logging.getLogger("statements.site").warning("search warm-up failed", exc_info=True)

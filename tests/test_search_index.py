@@ -201,3 +201,22 @@ def test_gunicorn_workers_answer_503_for_a_truncated_segment_and_none_dies(tmp_p
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+# --- warm-up before a worker takes traffic
+
+
+def test_a_warmed_up_worker_serves_its_first_search_without_opening_the_index(client, seeded, monkeypatch):
+    from statements.search import page, whoosh_engine
+    from statements.search.engine import search_engine
+
+    search_engine()._close()  # as a new worker starts
+    assert page.warm_up() == 200
+    opened = []
+    real = whoosh_engine.open_searcher
+    monkeypatch.setattr(
+        whoosh_engine, "open_searcher", lambda *args, **kwargs: opened.append(1) or real(*args, **kwargs)
+    )
+    response = client.get(SEARCH, {"q": "security"})
+    assert response.status_code == 200 and response.context["page"].paginator.count > 0
+    assert opened == []
