@@ -191,3 +191,10 @@ def test_a_reader_charts_three_searches_and_follows_a_point_to_its_search(live_t
     page.get_by_role("link", name="terrorism, 2019: 2 of 4 statements").click()
     page.wait_for_url("**/search/?q=terrorism&year=2019")
     assert page.get_by_role("heading", name="2 statements found").is_visible()
+
+
+def test_a_filter_without_statements_says_so_instead_of_an_empty_chart(client, archive):
+    response = client.get("/trends/", {"q": ["terrorism"], "country": "tuvalu"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No statement of a known year is in this selection" in page and "<svg" not in page.split("<main")[1]
