@@ -2,14 +2,17 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from .duplicates import likely_duplicates
 from .indexing import affected_statement_ids, update_statements
+from .ingest import EDITOR_FIELDS
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
 
 admin.site.site_header = "Statements archive"
@@ -33,24 +36,128 @@ class DocumentReferenceInline(admin.TabularInline):
 
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
-    list_display = ["display_title", "speaker", "country", "date", "forum", "source"]
-    list_select_related = ["speaker", "speaker__country", "meeting"]
-    list_filter = ["forum", ("date", admin.DateFieldListFilter), ("speaker__country", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["display_title", "speaker", "speaker_as_written", "country", "date", "forum", "source"]
+    list_select_related = ["speaker", "delegation", "meeting"]
+    list_filter = ["forum", ("date", admin.DateFieldListFilter), ("delegation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "occasion", "source", "speaker__name", "body"]
     date_hierarchy = "date"
-    autocomplete_fields = ["speaker", "meeting"]
-    readonly_fields = ["source", "content_hash", "created", "modified"]
+    autocomplete_fields = ["speaker", "delegation", "meeting"]
+    readonly_fields = ["source", "provenance", "editors_fields", "content_hash", "created", "modified"]
     inlines = [CitationInline, DocumentReferenceInline]
+    actions = ["move_statements"]
     fieldsets = [
-        (None, {"fields": ["title", "speaker", "date", "place", "forum", "occasion", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "speaker",
+                    "speaker_as_written",
+                    "delegation",
+                    "date",
+                    "place",
+                    "forum",
+                    "occasion",
+                    "language",
+                ]
+            },
+        ),
         ("Meeting", {"fields": ["meeting", "position"]}),
         ("Text", {"fields": ["body"]}),
-        ("Provenance", {"fields": ["source", "content_hash", "created", "modified"]}),
+        ("Provenance", {"fields": ["source", "provenance", "editors_fields", "content_hash", "created", "modified"]}),
     ]
 
-    @admin.display(ordering="speaker__country__name")
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        for name in obj.editor_fields if obj else ():
+            if name in form.base_fields:
+                field = form.base_fields[name]
+                field.label = f"{field.label or name.capitalize()} (editor's)"
+                field.help_text = "Set by an editor: a re-import of the source keeps it. " + str(field.help_text)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        """Remember which fields an editor set, so that a re-import of a changed source keeps them."""
+        changed = set(form.changed_data) & set(EDITOR_FIELDS)
+        if changed:
+            obj.editor_fields = sorted(set(obj.editor_fields) | changed)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="set by an editor")
+    def editors_fields(self, statement):
+        return ", ".join(statement.editor_fields) or "none: everything comes from the source"
+
+    @admin.action(description="Move selected statements to another or a new speaker")
+    def move_statements(self, request, queryset):
+        form = MoveStatementsForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            target = form.target(queryset)
+            moved = move_statements(list(queryset), target)
+            self.message_user(request, f"Moved {moved} statements to {target}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "statements": queryset.select_related("speaker", "delegation"),
+            "form": form,
+            "opts": self.model._meta,
+            "title": "Move statements to another speaker",
+        }
+        return render(request, "admin/statements/statement/move.html", context)
+
+    @admin.display(ordering="delegation__name", description="delegation")
     def country(self, statement):
-        return statement.speaker.country if statement.speaker_id else None
+        return statement.delegation_name or None
+
+
+class MoveStatementsForm(forms.Form):
+    """Where statements go: an existing speaker record, or a new one made for them."""
+
+    speaker = forms.ModelChoiceField(
+        Speaker.objects.all(),
+        required=False,
+        widget=forms.NumberInput,
+        label="Existing speaker (id)",
+        help_text="The id of the record to move them to, as in its admin address.",
+    )
+    new_name = forms.CharField(max_length=200, required=False, label="Or a new speaker named")
+    new_honorific = forms.CharField(max_length=50, required=False, label="Honorific of the new speaker")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("speaker")) == bool(data.get("new_name", "").strip()):
+            raise forms.ValidationError("Give either an existing speaker's id or a new speaker's name, not both.")
+        if "/" in data.get("new_name", ""):
+            raise forms.ValidationError("A speaker record names one person: no '/' in the name.")
+        return data
+
+    def target(self, statements):
+        """The chosen speaker; a new one speaks for the statements' delegation."""
+        if self.cleaned_data["speaker"]:
+            return self.cleaned_data["speaker"]
+        delegation = next((s.delegation for s in statements if s.delegation_id), None)
+        speaker, _ = Speaker.objects.get_or_create(
+            name=self.cleaned_data["new_name"].strip(),
+            country=delegation,
+            defaults={"honorific": self.cleaned_data["new_honorific"].strip()},
+        )
+        return speaker
+
+
+def move_statements(statements, target: Speaker) -> int:
+    """The inverse of a merge: these statements now belong to `target`. An editor decided it, so a
+    re-import keeps it; a record left without statements is deleted."""
+    with transaction.atomic():
+        ids = {statement.pk for statement in statements}
+        ids |= affected_statement_ids(target)
+        sources = {statement.speaker_id for statement in statements if statement.speaker_id}
+        for statement in statements:
+            statement.speaker = target
+            statement.speaker_as_written = ""
+            statement.editor_fields = sorted(set(statement.editor_fields) | {"speaker"})
+            statement.save(update_fields=["speaker", "speaker_as_written", "editor_fields", "modified"])
+        Speaker.objects.filter(pk__in=sources - {target.pk}, statements=None).delete()
+        transaction.on_commit(lambda: update_statements(ids))
+    return len(statements)
 
 
 @admin.register(Speaker)
@@ -68,6 +175,26 @@ class SpeakerAdmin(admin.ModelAdmin):
     @admin.display(ordering="statement_total", description="statements")
     def statement_count(self, speaker):
         return speaker.statement_total
+
+    def get_urls(self):
+        review = path("duplicates/", self.admin_site.admin_view(self.duplicates_view), name="speaker-duplicates")
+        return [review, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "duplicates_url": reverse("admin:speaker-duplicates")}
+        return super().changelist_view(request, extra_context)
+
+    def duplicates_view(self, request):
+        """Likely duplicate records of one delegation, with the evidence, each pair one click from a merge."""
+        context = {
+            **self.admin_site.each_context(request),
+            "pairs": likely_duplicates(),
+            "opts": self.model._meta,
+            "title": "Likely duplicate speakers",
+            "changelist_url": reverse("admin:statements_speaker_changelist"),
+            "statements_url": reverse("admin:statements_statement_changelist"),
+        }
+        return render(request, "admin/statements/speaker/duplicates.html", context)
 
     @admin.action(description="Merge selected speakers into one")
     def merge_speakers(self, request, queryset):
@@ -121,7 +248,12 @@ def merge_speakers(keep: Speaker, others: list[Speaker]) -> int:
             keep.honorific = keep.honorific or other.honorific
             keep.role = keep.role or other.role
             keep.country = keep.country or other.country
-        moved = Statement.objects.filter(speaker__in=others).update(speaker=keep)
+        moved = 0
+        for statement in Statement.objects.filter(speaker__in=others):  # an editor's choice: a re-import keeps it
+            statement.speaker = keep
+            statement.editor_fields = sorted(set(statement.editor_fields) | {"speaker"})
+            statement.save(update_fields=["speaker", "editor_fields", "modified"])
+            moved += 1
         Speaker.objects.filter(pk__in=[other.pk for other in others]).delete()
         keep.save()
         transaction.on_commit(lambda: update_statements(ids))

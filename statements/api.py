@@ -347,7 +347,11 @@ def statement_summary(request, statement):
         "title": statement.display_title,
         "date": statement.date.isoformat() if statement.date else None,
         "speaker": speaker_ref(request, speaker),
-        "country": country_ref(request, speaker.country if speaker and speaker.country_id else None),
+        "speaker_as_written": statement.speaker_as_written or None,
+        "country": country_ref(request, statement.delegation),
+        "country_name": statement.delegation_name or None,
+        "source": statement.source,
+        "provenance": statement.provenance,
         "forum": statement.forum,
         "occasion": statement.occasion,
         "meeting": meeting_ref(request, statement.meeting),
@@ -413,6 +417,7 @@ def country_json(request, country):
         **country_ref(request, country),
         "html_url": request.build_absolute_uri(country.get_absolute_url()),
         "kind": country.kind,
+        "former_names": [{"name": name, "from": first, "until": last} for name, first, last in country.former_names],
         "statement_count": country.statement_count,
         "statements": absolute(request, "api-statement-list", query={"country": country.slug}),
     }
@@ -506,7 +511,7 @@ def speaker_detail(request, pk):
 
 
 def _countries():
-    return Country.objects.annotate(statement_count=Count("speakers__statements", distinct=True))
+    return Country.objects.annotate(statement_count=Count("statements", distinct=True))
 
 
 @api_view
@@ -561,7 +566,7 @@ def resolution_detail(request, key):
     resolution = resolution_for_key(key)
     citations = (
         Citation.objects.filter(resolution=resolution)
-        .select_related("statement__speaker__country", "statement__meeting")
+        .select_related("statement__speaker", "statement__delegation", "statement__meeting")
         .prefetch_related(Prefetch("statement__citations", queryset=Citation.objects.select_related("resolution")))
     )
 

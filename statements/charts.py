@@ -40,8 +40,8 @@ def statements_per_year(statements):
 def citing_delegations(resolution, limit=TOP):
     """The delegations whose speakers cited the resolution in most statements, with that count."""
     return (
-        Country.objects.filter(speakers__statements__citations__resolution=resolution)
-        .annotate(statement_count=Count("speakers__statements", distinct=True))
+        Country.objects.filter(statements__citations__resolution=resolution)
+        .annotate(statement_count=Count("statements", distinct=True))
         .order_by("-statement_count", "name")[:limit]
     )
 

@@ -20,15 +20,13 @@ def stable_url(request, statement):
 
 
 def _author(statement):
-    """The speaker, or else their delegation; None when the text names neither."""
-    if statement.speaker_id:
-        return statement.speaker.name
-    return None
+    """The speaker (as the source writes it when it names no single person); None when unnamed."""
+    return statement.who
 
 
 def _delegation(statement):
-    speaker = statement.speaker
-    return speaker.country.name if speaker and speaker.country_id else ""
+    """The delegation under the name of the statement's year (Ceylon in 1960)."""
+    return statement.delegation_name
 
 
 def _venue(statement):
@@ -48,7 +46,8 @@ def plain_citation(statement, url):
     author = _author(statement)
     delegation = _delegation(statement)
     who = f"{author} ({delegation})" if author and delegation else author or delegation
-    parts = [f"{who}, “{statement.display_title},”" if who else f"“{statement.display_title},”"]
+    title = statement.work_title if who else statement.display_title  # never the speaker's name twice
+    parts = [f"{who}, “{title},”" if who else f"“{title},”"]
     venue = _venue(statement)
     said = f"statement at {venue}" if venue else "statement"
     if statement.date:
@@ -71,8 +70,9 @@ def bibtex_key(statement):
 
 def bibtex(statement, url):
     """A @misc entry; the author's name is braced whole, since names are not always given-family."""
-    fields = [("title", "{" + _bibtex_escape(statement.display_title) + "}")]
     author = _author(statement)
+    title = statement.work_title if author or _delegation(statement) else statement.display_title
+    fields = [("title", "{" + _bibtex_escape(title) + "}")]
     delegation = _delegation(statement)
     if author:
         fields.append(("author", "{" + _bibtex_escape(author) + "}"))
@@ -105,7 +105,7 @@ def csl_item(statement, url):
     item = {
         "id": f"statement-{statement.pk}",
         "type": "speech",
-        "title": statement.display_title,
+        "title": statement.work_title if _author(statement) or _delegation(statement) else statement.display_title,
         "genre": "Statement",
         "URL": url,
         "publisher": ARCHIVE_NAME,

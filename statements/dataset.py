@@ -187,6 +187,7 @@ def tables():
             "One row a statement: who spoke, when, where, and the source it was imported from "
             "(`source`). The text is in the paragraphs table.",
             leave_out=("body",),
+            adjust={"editor_fields": lambda names: " ".join(names)},  # a list in the database
         ),
         ModelTable(
             "speakers",

@@ -37,13 +37,17 @@ BATCH = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "id",
+    "source",
+    "provenance",
     "url",
     "title",
     "date",
     "speaker",
     "speaker_id",
     "country",
+    "country_now",
     "country_slug",
+    "country_kind",
     "forum",
     "occasion",
     "place",
@@ -76,16 +80,20 @@ def matching_statements(form, batch=BATCH):
 def export_row(request, statement):
     """One statement as a flat record: the same fields in CSV and JSON lines."""
     speaker = statement.speaker
-    country = speaker.country if speaker and speaker.country_id else None
+    country = statement.delegation
     return {
         "id": statement.pk,
+        "source": statement.source,
+        "provenance": statement.provenance,
         "url": stable_url(request, statement),
         "title": statement.display_title,
         "date": statement.date.isoformat() if statement.date else None,
-        "speaker": speaker.name if speaker else None,
+        "speaker": statement.who,  # as the source writes it when it names no single person (no speaker_id)
         "speaker_id": speaker.pk if speaker else None,
-        "country": country.name if country else None,
+        "country": statement.delegation_name or None,  # the name of the statement's year
+        "country_now": country.name if country else None,
         "country_slug": country.slug if country else None,
+        "country_kind": country.kind if country else None,
         "forum": statement.forum,
         "occasion": statement.occasion,
         "place": statement.place,

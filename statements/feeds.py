@@ -63,7 +63,10 @@ class LatestStatementsFeed(Feed):
         return Truncator(" ".join(statement.paragraphs[:2])).words(80)
 
     def item_author_name(self, statement):
-        return str(statement.speaker) if statement.speaker_id else None
+        who, delegation = statement.who, statement.delegation_name
+        if who and delegation:
+            return f"{who} ({delegation})"
+        return who or delegation or None
 
     def item_pubdate(self, statement):
         if statement.date:
@@ -114,7 +117,7 @@ class CountryFeed(LatestStatementsFeed):
         return country.get_absolute_url()
 
     def statements(self, country):
-        return Statement.objects.filter(speaker__country=country)
+        return Statement.objects.of_delegation(country)
 
 
 class ResolutionFeed(LatestStatementsFeed):

@@ -51,7 +51,7 @@ def affected_statement_ids(instance) -> set[int]:
     if isinstance(instance, Speaker):
         return set(instance.statements.values_list("pk", flat=True))
     if isinstance(instance, Country):
-        return set(Statement.objects.filter(speaker__country=instance).values_list("pk", flat=True))
+        return set(Statement.objects.filter(delegation=instance).values_list("pk", flat=True))
     if isinstance(instance, Resolution):
         return set(Statement.objects.filter(citations__resolution=instance).values_list("pk", flat=True))
     if isinstance(instance, Meeting):

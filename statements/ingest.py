@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
 from .parsing import ParsedSpeaker, ParsedStatement, ParseError, SourceContext, content_hash, parse_statement
 from .parsing.citations import first_year_of_sc_number
-from .parsing.countries import canonical_country, is_organisation
+from .parsing.countries import canonical_country, delegation_name, participant_kind
 from .parsing.text import decode_text
 
 logger = logging.getLogger(__name__)
@@ -68,27 +68,48 @@ def apply_overrides(parsed: ParsedStatement, overrides: Overrides | None) -> Par
     """The parsed statement with the metadata given beside the text put over what the text says.
 
     A speaker named in the metadata replaces the one the text opens with, unless they are the
-    same person (same surname); the text's delegation is kept only for the same person. A
-    delegation in the metadata counts only when it is one we know (canonical_country);
-    metadata columns are noisy ("spoke in French", a person's name).
+    same person (same surname). A metadata value naming two people is resolved to the one the
+    text's opening names (the text's own words); when the opening names no one (`The
+    President:`), the value is kept as written and no person is attributed. The delegation
+    the metadata names wins (a record note such as "spoke in French" names none, and gives
+    way to the text's); the statement keeps it even when no speaker is named.
     """
     if not overrides:
         return parsed
     speaker = parsed.speaker or ParsedSpeaker(name=None)
     given = {key: value for key, value in overrides.speaker.items() if value}
+    candidates = given.pop("candidates", None)
     if "country" in given:
-        given["country"] = canonical_country(given["country"])
+        given["country"] = delegation_name(given["country"])
         if not given["country"]:
             del given["country"]
+    if candidates:
+        chosen = _named_in_text(candidates, speaker.name)
+        if chosen:
+            given.pop("as_written")
+            given["honorific"], given["name"] = chosen
+        elif speaker.name:
+            given.pop("as_written")  # the text names someone else: its opening is the better witness
     if given.get("name") and not (speaker.name and _names_compatible(speaker.name, given["name"])):
         country = speaker.country if not speaker.name and not speaker.role else None
         speaker = ParsedSpeaker(name=None, country=country)
+    if given.get("name") and speaker.name and len(speaker.name) > len(given["name"]):
+        given["name"] = speaker.name  # "Vassily A. Nebenzia" in the text says more than "Nebenzia"
     if given:
         speaker = replace(speaker, **given)
     given_fields = {key: value for key, value in overrides.fields.items() if value not in (None, "")}
     if given_fields.get("date"):
         given_fields["year"] = given_fields["date"].year
-    return replace(parsed, speaker=speaker if speaker.name else None, **given_fields)
+    keep = speaker.name or speaker.country or speaker.as_written
+    return replace(parsed, speaker=speaker if keep else None, **given_fields)
+
+
+def _named_in_text(candidates, name_in_text):
+    """The (honorific, name) among a metadata value's people that the text's opening names."""
+    if not name_in_text:
+        return None
+    matching = [(honorific, name) for honorific, name in candidates if _names_compatible(name, name_in_text)]
+    return matching[0] if len(matching) == 1 else None
 
 
 def parse_with_overrides(text: str, overrides: Overrides | None, context: SourceContext | None) -> ParsedStatement:
@@ -213,23 +234,55 @@ def save_parsed(source, parsed: ParsedStatement, digest: str, overrides=None, dr
     return Outcome(source, UPDATED if existing else CREATED, statement.pk, parsed=parsed)
 
 
+# What an editor may set in the admin that a re-import would otherwise overwrite; fields that
+# move together are kept together (the speaker with the words it resolves, the date with its year).
+EDITOR_FIELDS = {
+    "speaker": ("speaker", "speaker_as_written"),
+    "speaker_as_written": ("speaker", "speaker_as_written"),
+    "delegation": ("delegation",),
+    "title": ("title",),
+    "date": ("date", "year"),
+    "year": ("year",),
+    "place": ("place",),
+    "forum": ("forum",),
+    "occasion": ("occasion",),
+    "language": ("language",),
+    "body": ("body",),
+    "meeting": ("meeting", "position"),
+    "position": ("position",),
+}
+
+
 def _write(source, parsed, digest, overrides, existing):
     statement = existing and Statement.objects.select_for_update().get(pk=existing.pk) or Statement(source=source)
-    statement.speaker = find_or_create_speaker(parsed.speaker)
-    statement.title = parsed.title or ""
-    statement.date = parsed.date
-    statement.year = parsed.date.year if parsed.date else parsed.year
-    statement.place = parsed.place or ""
-    statement.forum = parsed.forum or ""
-    statement.occasion = parsed.occasion or ""
-    statement.language = parsed.language or ""
-    statement.body = parsed.body
-    statement.content_hash = digest
+    kept = {name for field in statement.editor_fields for name in EDITOR_FIELDS.get(field, ())}
+    speaker = parsed.speaker
+    values = {
+        "speaker": find_or_create_speaker(speaker) if "speaker" not in kept else statement.speaker,
+        "speaker_as_written": (speaker and speaker.as_written) or "",
+        "delegation": find_or_create_country(speaker and speaker.country) if "delegation" not in kept else None,
+        "title": parsed.title or "",
+        "date": parsed.date,
+        "year": parsed.date.year if parsed.date else parsed.year,
+        "place": parsed.place or "",
+        "forum": parsed.forum or "",
+        "occasion": parsed.occasion or "",
+        "language": parsed.language or "",
+        "body": parsed.body,
+    }
+    if speaker and speaker.name and "/" in speaker.name:
+        values["speaker_as_written"] = " ".join(filter(None, [speaker.honorific, speaker.name]))
     if overrides and overrides.meeting:
-        statement.meeting = find_or_create_meeting(overrides.meeting)
-        statement.position = overrides.position
-    statement.full_clean(exclude=["speaker", "meeting", "content_hash"], validate_unique=False)
+        values["meeting"] = find_or_create_meeting(overrides.meeting)
+        values["position"] = overrides.position
+    for name, value in values.items():
+        if name not in kept:  # an editor's correction outlives a changed source
+            setattr(statement, name, value)
+    statement.content_hash = digest
+    statement.full_clean(exclude=["speaker", "delegation", "meeting", "content_hash"], validate_unique=False)
     statement.save()
+    if "body" in kept:
+        return statement  # the citations are those of the editor's text, already stored
     statement.citations.all().delete()
     statement.document_references.all().delete()
     Citation.objects.bulk_create(
@@ -253,8 +306,7 @@ def find_or_create_country(name: str | None) -> Country | None:
     if not name:
         return None
     canonical = canonical_country(name) or name.strip()
-    kind = Country.Kind.ORGANISATION if is_organisation(canonical) else Country.Kind.STATE
-    country, _ = Country.objects.get_or_create(name=canonical, defaults={"kind": kind})
+    country, _ = Country.objects.get_or_create(name=canonical, defaults={"kind": participant_kind(canonical)})
     return country
 
 
@@ -274,7 +326,7 @@ def find_or_create_speaker(parsed: ParsedSpeaker | None) -> Speaker | None:
     two people of that surname, the text's short form cannot tell them apart, so a new
     record is made and an editor merges in the admin.
     """
-    if not parsed or not parsed.name:
+    if not parsed or not parsed.name or "/" in parsed.name:  # two people are never one record
         return None
     country = find_or_create_country(parsed.country)
     candidates = [

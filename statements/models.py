@@ -6,24 +6,49 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from .keys import parse_resolution_key, resolution_key
+from .parsing.countries import former_names, name_in_year
+
+
+class CountryQuerySet(models.QuerySet):
+    def spoken_for_by(self, speaker):
+        """The delegations a person spoke for, with how many statements each, most first."""
+        return (
+            self.filter(statements__speaker=speaker)
+            .annotate(statement_count=Count("statements"))
+            .order_by("-statement_count", "name")
+        )
+
+
+COUNTRY_KINDS = ["member_state", "observer", "un_body", "regional", "civil_society", "group", "other"]
 
 
 class Country(models.Model):
-    """A delegation: a UN member state, an observer, or an organisation such as the European Union."""
+    """A delegation: a UN member state, an observer, a UN body, an organisation, a civil-society group.
+
+    Named by its present UN short form; the names it bore before (Siam, Ceylon) come from the
+    table of renamings in parsing.countries, and a statement shows the name of its year.
+    """
 
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        ORGANISATION = "organisation", "Organisation"
+        MEMBER_STATE = "member_state", "Member state"
+        OBSERVER = "observer", "Observer"
+        UN_BODY = "un_body", "UN body"
+        REGIONAL = "regional", "Regional organisation"
+        CIVIL_SOCIETY = "civil_society", "Civil society"
+        GROUP = "group", "Group of states"
+        OTHER = "other", "Other participant"
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEMBER_STATE)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["state", "organisation"]), name="country_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=COUNTRY_KINDS), name="country_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="country_name_not_empty"),
         ]
 
@@ -47,8 +72,29 @@ class Country(models.Model):
     def get_absolute_url(self):
         return reverse("statements:country-detail", args=[self.slug])
 
+    def name_in(self, year):
+        """The name it bore in that year (Siam in 1947); its present name when the year is unknown."""
+        return name_in_year(self.name, year)
+
+    @property
+    def former_names(self):
+        """[(name, first year or None, last year)], oldest first."""
+        return former_names(self.name)
+
+    @property
+    def name_and_former_names(self):
+        """ "Thailand (formerly Siam)": how a facet names a state whose statements bear several names."""
+        former = ", ".join(name for name, _first, _last in self.former_names)
+        return f"{self.name} (formerly {former})" if former else self.name
+
 
 class SpeakerQuerySet(models.QuerySet):
+    def speaking_for(self, country):
+        """The people who spoke for a delegation, with how many statements they made for it."""
+        return self.filter(statements__delegation=country).annotate(
+            statement_count=Count("statements", filter=Q(statements__delegation=country))
+        )
+
     def with_statement_counts(self):
         return self.annotate(statement_count=Count("statements"))
 
@@ -75,7 +121,14 @@ class Speaker(models.Model):
     name = models.CharField(max_length=200)
     honorific = models.CharField(max_length=50, blank=True)
     role = models.CharField(max_length=300, blank=True)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="speakers", null=True, blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="speakers",
+        null=True,
+        blank=True,
+        help_text="The delegation the person was first recorded with; each statement carries its own.",
+    )
     sort_name = models.CharField(max_length=200, editable=False, default="", help_text="Surname first, from name.")
 
     objects = SpeakerQuerySet.as_manager()
@@ -86,6 +139,9 @@ class Speaker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="speaker_unique_name_per_country"),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
+            # "Mr. Pham Binh Minh/Mr. Dang" is a source's uncertainty, not a person: such a value
+            # stays on the statement (Statement.speaker_as_written), never a speaker record.
+            models.CheckConstraint(condition=~Q(name__contains="/"), name="speaker_name_one_person"),
         ]
 
     def __str__(self):
@@ -135,7 +191,11 @@ class StatementQuerySet(models.QuerySet):
         return self.order_by(models.F("year").desc(nulls_last=True), models.F("date").desc(nulls_last=True), "-pk")
 
     def with_people(self):
-        return self.select_related("speaker", "speaker__country", "meeting")
+        return self.select_related("speaker", "speaker__country", "delegation", "meeting")
+
+    def of_delegation(self, country):
+        """Delivered on behalf of this delegation, under any of its names."""
+        return self.filter(delegation=country)
 
     def citing(self, resolution):
         return self.filter(citations__resolution=resolution)
@@ -149,6 +209,20 @@ class Statement(models.Model):
     """What one speaker said on one occasion, as cleaned paragraphs of text."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="statements", null=True, blank=True)
+    speaker_as_written = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The speaker as the source writes it when it names no single known person "
+        "(Mr. Pham Binh Minh/Mr. Dang); shown as written.",
+    )
+    delegation = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        null=True,
+        blank=True,
+        help_text="On whose behalf it was delivered; shown under the name of its year.",
+    )
     date = models.DateField(null=True, blank=True, help_text="Empty when the text does not say.")
     year = models.PositiveIntegerField(
         null=True, blank=True, help_text="The date's year; set alone when only the year is known (General Debates)."
@@ -163,6 +237,9 @@ class Statement(models.Model):
     body = models.TextField(help_text="The cleaned text; paragraphs are separated by a blank line.")
     source = models.CharField(max_length=300, unique=True, help_text="The file or record it was imported from.")
     content_hash = models.CharField(max_length=64)
+    editor_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields an editor set in the admin; a re-import keeps them."
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -198,17 +275,63 @@ class Statement(models.Model):
         return self.body.split("\n\n")
 
     @property
+    def who(self):
+        """The speaker's name, or the source's words when they name no single person; None if neither."""
+        if self.speaker_id:
+            return self.speaker.name
+        return self.speaker_as_written or None
+
+    @property
+    def delegation_name(self):
+        """The delegation under the name of the statement's year (Siam in 1947), or ''."""
+        return self.delegation.name_in(self.year) if self.delegation_id else ""
+
+    @property
+    def subject(self):
+        """What it was about: the meeting's agenda item or the occasion; '' when unknown."""
+        where = self.meeting.topic if self.meeting_id and self.meeting.topic else self.occasion
+        return "" if where.strip().casefold() in UNKNOWN else where
+
+    @property
     def display_title(self):
         """The title, or what a reader would call it: speaker and occasion."""
         if self.title:
             return self.title
-        who = self.speaker.name if self.speaker_id else None
-        where = self.meeting.topic if self.meeting_id and self.meeting.topic else self.occasion
+        who, where = self.who, self.subject
         if who and where:
             return f"{who}: {where}"
         if where:
             return where
-        return f"Statement by {who}" if who else f"Statement {self.source}"
+        if who:
+            return f"Statement by {who}"
+        return f"Statement by {self.delegation_name}" if self.delegation_id else f"Statement {self.source}"
+
+    @property
+    def work_title(self):
+        """The title a citation gives after naming the author: never the author's name again."""
+        return self.title or self.subject or "Statement"
+
+    @property
+    def provenance(self):
+        """Where the text comes from, in words a reader understands, with the source's identifier."""
+        meeting = self.meeting
+        if meeting and meeting.symbol.startswith("S/"):
+            if meeting.symbol.startswith("S/PV."):
+                what = f"Security Council verbatim record {meeting.symbol}"
+            else:
+                what = f"Security Council document {meeting.symbol} (statements of a videoconference meeting)"
+        elif meeting:
+            what = f"Record {meeting.symbol}"
+        elif "general debate" in self.occasion.casefold():
+            what = f"General Assembly {self.occasion}"
+        else:
+            what = ""
+        if what and self.position:
+            what += f", speech {self.position}"
+        return f"{what} (source: {self.source})" if what else f"Imported from {self.source}"
+
+
+UNKNOWN = {"unknown", "n/a", "na", "none", "null"}
 
 
 class ResolutionQuerySet(models.QuerySet):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from .api import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE, MAX_PAGE_SIZE
 from .caching import DETAIL_SECONDS, cacheable
 from .keys import RESOLUTION_KEY_SHAPE
-from .models import Country, Meeting, Resolution, Speaker, Statement
+from .models import COUNTRY_KINDS, Country, Meeting, Resolution, Speaker, Statement
 from .search.forms import KEY_SHAPES, MAX_KEY_CHARS, MAX_QUERY_CHARS, MAX_SELECTED_PER_FACET, SORTS
 
 RESOLUTION_KEY = f"^(?:{RESOLUTION_KEY_SHAPE})$"
@@ -126,7 +126,13 @@ SCHEMAS = {
             "title": STRING,
             "date": DATE,
             "speaker": _nullable(_ref("SpeakerRef")),
+            "speaker_as_written": _nullable(
+                {**STRING, "description": "The source's words when they name no single person (speaker is null)."}
+            ),
             "country": _nullable(_ref("CountryRef")),
+            "country_name": _nullable({**STRING, "description": "The delegation's name in the statement's year."}),
+            "source": {**STRING, "description": "The source identifier: manifest id, file name or JSON-lines id."},
+            "provenance": {**STRING, "description": "Where the text comes from, in words."},
             "forum": STRING,
             "occasion": STRING,
             "meeting": _nullable(_ref("MeetingRef")),
@@ -188,7 +194,11 @@ SCHEMAS = {
             _object(
                 {
                     "html_url": URL,
-                    "kind": {"type": "string", "enum": ["state", "organisation"]},
+                    "kind": {"type": "string", "enum": COUNTRY_KINDS},
+                    "former_names": {
+                        "type": "array",
+                        "items": _object({"name": STRING, "from": _nullable(INTEGER), "until": INTEGER}),
+                    },
                     "statement_count": INTEGER,
                     "statements": URL,
                 }

@@ -39,7 +39,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return Statement
 
     def index_queryset(self, using=None):
-        return Statement.objects.select_related("speaker", "speaker__country", "meeting").prefetch_related(
+        return Statement.objects.select_related("speaker", "delegation", "meeting").prefetch_related(
             "citations__resolution", "document_references"
         )
 
@@ -50,8 +50,10 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         speaker = statement.speaker
         parts = [
             statement.display_title,
-            speaker.name if speaker else "",
-            speaker.country.name if speaker and speaker.country_id else "",
+            speaker.name if speaker else statement.speaker_as_written,
+            # Both names: "Siam" and "Thailand" each find a speech of 1947.
+            statement.delegation_name,
+            statement.delegation.name if statement.delegation_id else "",
             statement.forum,
             statement.occasion,
             statement.place,
@@ -64,8 +66,7 @@ class StatementIndex(indexes.SearchIndex, indexes.Indexable):
         return [str(statement.speaker_id)] if statement.speaker_id else []
 
     def prepare_country(self, statement):
-        speaker = statement.speaker
-        return [speaker.country.slug] if speaker and speaker.country_id else []
+        return [statement.delegation.slug] if statement.delegation_id else []
 
     def prepare_forum(self, statement):
         return [forum_key(statement.forum)] if statement.forum else []

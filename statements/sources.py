@@ -28,9 +28,16 @@ forum, occasion, place, title,         the Statement fields of those names
 language
 speaker                                Speaker.name, the honorific split off ("Mr. Nebenzia"
                                        gives honorific "Mr.", name "Nebenzia"); "unknown" and
-                                       "" mean not given
-country, delegation                    Speaker.country, only when canonical_country knows it;
-                                       otherwise the delegation the text's opening names
+                                       "" mean not given. A value naming two people ("Mr. Pham
+                                       Binh Minh/Mr. Dang") is resolved to the one the text's
+                                       opening names, or else kept as written, unresolved
+country, delegation                    Statement.delegation (and the speaker's): its UN short
+                                       form when known, a non-state participant's name as
+                                       written; a record note ("spoke in French") or
+                                       "Individual" gives way to the delegation the text's
+                                       opening names
+iso3                                   Statement.delegation by ISO 3166 alpha-3 code, which
+                                       wins over the name (General Debate files)
 post, role                             Speaker.role
 record_symbol, meeting, symbol         Meeting.symbol (S/PV.8699, S/PV.8699 (Resumption 1),
                                        S/2020/346); the statement belongs to that meeting, and
@@ -39,7 +46,7 @@ record_symbol, meeting, symbol         Meeting.symbol (S/PV.8699, S/PV.8699 (Res
 topic, agenda                          Meeting.topic
 record_kind, kind                      Meeting.kind
 speech_no, position                    Statement.position, the order in the meeting
-chars, participant_type, iso3,         read and ignored (derived, or not a fact about the
+chars, participant_type,               read and ignored (derived, or not a fact about the
 source_file, speaker_rows              statement)
 =====================================  =====================================================
 
@@ -58,6 +65,7 @@ from pathlib import Path
 
 from .ingest import MeetingInfo, Overrides
 from .parsing import SourceContext
+from .parsing.countries import country_of_code
 from .parsing.header import split_honorific, tidy_name
 
 COLUMNS = {
@@ -78,6 +86,7 @@ COLUMNS = {
     "language": "language",
     "speaker": "speaker",
     "country": "country",
+    "iso3": "country_code",
     "delegation": "country",
     "post": "role",
     "role": "role",
@@ -91,7 +100,7 @@ COLUMNS = {
     "speech_no": "position",
     "position": "position",
 }
-IGNORED = {"chars", "participant_type", "iso3", "source_file", "speaker_rows", ""}
+IGNORED = {"chars", "participant_type", "source_file", "speaker_rows", ""}
 NOT_A_SPEAKER = {"", "unknown", "n/a", "na", "none", "null"}
 FORUM_ABBREVIATIONS = [(re.compile(r"^UN\b"), "United Nations")]
 FORUM_OF_SYMBOL = [("S/", "United Nations Security Council"), ("A/", "United Nations General Assembly")]
@@ -281,7 +290,7 @@ def overrides_from(values: dict) -> tuple[Overrides, SourceContext]:
     session = _integer(values.get("session", ""), "session")
     position = _integer(values.get("position", ""), "speech_no")
     symbol = values.get("record_symbol", "")
-    topic = values.get("topic", "")
+    topic = "" if values.get("topic", "").casefold() in NOT_A_SPEAKER else values.get("topic", "")
 
     forum, occasion = _forum_and_occasion(values.get("body", ""))
     forum = values.get("forum") or forum or _forum_of_symbol(symbol)
@@ -313,22 +322,33 @@ def overrides_from(values: dict) -> tuple[Overrides, SourceContext]:
 
 def _speaker(values):
     speaker = {}
-    name = values.get("speaker", "")
-    if name.casefold() not in NOT_A_SPEAKER:
-        honorific, name = split_honorific(name)
-        if re.fullmatch(
-            r"(?:The\s+)?(?:President|Secretary-General|Deputy Secretary-General|Chair)", name, re.IGNORECASE
-        ):
-            name = ""  # a role, not a name: the person is not known
-        if name:
-            speaker["name"] = tidy_name(name)
-            if honorific:
-                speaker["honorific"] = honorific
-    if values.get("country"):
-        speaker["country"] = values["country"]
+    written = values.get("speaker", "")
+    people = [_person(part) for part in written.split("/")] if written.casefold() not in NOT_A_SPEAKER else []
+    people = [person for person in people if person[1]]
+    if len(people) > 1:
+        # Two people in one value: the source's uncertainty. ingest.apply_overrides picks the one
+        # the text's opening names, or keeps the value as written.
+        speaker["candidates"] = people
+        speaker["as_written"] = re.sub(r"\s+", " ", written).strip()
+    elif people:
+        honorific, name = people[0]
+        speaker["name"] = name
+        if honorific:
+            speaker["honorific"] = honorific
+    country = country_of_code(values.get("country_code")) or values.get("country")
+    if country:
+        speaker["country"] = country
     if values.get("role"):
         speaker["role"] = values["role"]
     return speaker
+
+
+def _person(value):
+    """(honorific, name) of one person's name in a speaker column; name '' for a bare role."""
+    honorific, name = split_honorific(value)
+    if re.fullmatch(r"(?:The\s+)?(?:President|Secretary-General|Deputy Secretary-General|Chair)", name, re.IGNORECASE):
+        return honorific, ""  # a role, not a name: the person is not known
+    return honorific, tidy_name(name)
 
 
 def _date(value):

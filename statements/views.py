@@ -66,9 +66,9 @@ def more_like_this(statement):
         )
     if speaker:
         candidates.append((others.filter(speaker=speaker).newest_first(), "Same speaker"))
-    if speaker and speaker.country_id:
+    if statement.delegation_id:
         candidates.append(
-            (others.filter(speaker__country=speaker.country_id).newest_first(), f"Also {speaker.country}")
+            (others.of_delegation(statement.delegation_id).newest_first(), f"Also {statement.delegation.name}")
         )
     chosen = {}
     for queryset, reason in candidates:
@@ -220,6 +220,7 @@ def speaker_detail(request, pk, slug=None):
     )
     context = {
         "speaker": speaker,
+        "delegations": Country.objects.spoken_for_by(speaker),
         "page": page,
         "most_cited": most_cited,
         "page_query": query_without_page(request),
@@ -234,7 +235,7 @@ def country_list(request):
     """Delegations by name, or by statements; ?q= keeps those whose name matches."""
     q, sort, status, form = directory_query(request)
     countries = Country.objects.annotate(
-        speaker_count=Count("speakers", distinct=True), statement_count=Count("speakers__statements", distinct=True)
+        speaker_count=Count("statements__speaker", distinct=True), statement_count=Count("statements", distinct=True)
     )
     if q:
         countries = countries.filter(name__icontains=q)
@@ -248,10 +249,10 @@ def country_list(request):
 @cacheable(DETAIL_SECONDS)
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    speakers = country.speakers.annotate(statement_count=Count("statements")).order_by("-statement_count", "name")
-    page = paginate(request, Statement.objects.with_people().filter(speaker__country=country).newest_first())
-    most_cited = Resolution.objects.filter(citations__statement__speaker__country=country).most_cited()[:10]
-    statements = Statement.objects.filter(speaker__country=country)
+    speakers = Speaker.objects.speaking_for(country).order_by("-statement_count", "name")
+    page = paginate(request, Statement.objects.with_people().of_delegation(country).newest_first())
+    most_cited = Resolution.objects.filter(citations__statement__delegation=country).most_cited()[:10]
+    statements = Statement.objects.of_delegation(country)
     per_year = charts.year_chart(
         year_rows(statements, country=country.slug), chart_id="country-years", undated=statements.undated().count()
     )
@@ -297,7 +298,7 @@ def year_jumps(per_year, per_page, current):
 def _resolution_page(request, resolution):
     citations = (
         Citation.objects.filter(resolution=resolution)
-        .select_related("resolution", "statement__speaker__country", "statement__meeting")
+        .select_related("resolution", "statement__speaker", "statement__delegation", "statement__meeting")
         .by_statement_year()
     )
     page = paginate(request, citations, RESOLUTION_PER_PAGE)

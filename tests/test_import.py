@@ -184,7 +184,11 @@ def test_json_lines_plain_or_gzipped_import_with_their_metadata(search_index, tm
     )
     assert nzl.body.startswith("On behalf of New Zealand, I congratulate the President on his election.")
     soviet = Statement.objects.get(source="UNGDC_SUN_25_1970")
-    assert soviet.speaker.country.name == "Union of Soviet Socialist Republics"
+    # The Russian Federation continues the USSR's seat: one delegation, shown under its 1970 name.
+    assert (soviet.delegation.name, soviet.delegation_name) == (
+        "Russian Federation",
+        "Union of Soviet Socialist Republics",
+    )
     # In 1970 the Council was at resolution 291: "resolution 2625" is the Assembly's.
     assert sorted(soviet.citations.values_list("resolution__number", flat=True)) == [242]
     out, _ = ingest(path)
@@ -263,16 +267,22 @@ def test_a_few_hundred_real_security_council_speeches_import_as_the_manifest_say
         assert str(statement.date) == row["date"]
         assert (statement.meeting.symbol, statement.meeting.topic) == (row["record_symbol"], row["topic"])
         assert statement.position == int(row["speech_no"])
-        if row["speaker"] and row["speaker"] != "unknown" and "Secretary-General" not in row["speaker"]:
+        if "/" in row["speaker"]:  # two people: the one the text names, or the value as written
+            surnames = [part.split()[-1] for part in row["speaker"].split("/")]
+            if statement.speaker:
+                assert statement.speaker.name.split()[-1] in surnames, (row["id"], row["speaker"])
+            else:
+                assert statement.speaker_as_written == row["speaker"], row["id"]
+        elif row["speaker"] and row["speaker"] != "unknown" and "Secretary-General" not in row["speaker"]:
             surname = row["speaker"].split()[-1]
             assert statement.speaker and statement.speaker.name.endswith(surname), (row["id"], row["speaker"])
             named += 1
         from statements.parsing.countries import canonical_country
 
-        if statement.speaker and canonical_country(row["country"]):
-            assert statement.speaker.country.name == canonical_country(row["country"]), row["id"]
+        if canonical_country(row["country"]):
+            assert statement.delegation.name == canonical_country(row["country"]), row["id"]
         assert row["record_symbol"].split(" (")[0] + " " not in statement.body + " " or "(see" in statement.body
-    assert named > 200
+    assert named > 150
 
 
 def test_a_rerun_after_a_killed_import_indexes_what_was_stored_but_never_indexed(search_index):

@@ -19,12 +19,17 @@ from .countries import canonical_country, country_in_role
 
 @dataclass(frozen=True)
 class ParsedSpeaker:
-    """Who spoke, as the text names them."""
+    """Who spoke, as the text names them, and for which delegation (`country`).
+
+    `as_written` keeps a source's words when they name no single person (a manifest's
+    "Mr. Pham Binh Minh/Mr. Dang"): then `name` is None and the statement shows those words.
+    """
 
     name: str | None
     honorific: str | None = None
     role: str | None = None
     country: str | None = None
+    as_written: str | None = None
 
 
 @dataclass

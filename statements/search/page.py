@@ -224,7 +224,7 @@ def facet_labels(name, keys):
     if name == "speaker":
         return {str(pk): speaker.name for pk, speaker in Speaker.objects.in_bulk([int(k) for k in keys]).items()}
     if name == "country":
-        return dict(Country.objects.filter(slug__in=keys).values_list("slug", "name"))
+        return {country.slug: country.name_and_former_names for country in Country.objects.filter(slug__in=keys)}
     if name == "forum":
         return forum_names()
     if name == "resolution":

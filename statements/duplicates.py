@@ -1,0 +1,87 @@
+"""Likely duplicate speaker records, for an editor to review and merge.
+
+One person often ends up as several records: OCR and transliteration variants (Jiirgen and
+Juergen Schulz, Abdullah and Abudullah Al-Saadi) and short and long forms the importer could
+not join safely (`Nebenzia` beside `Vassily A. Nebenzia` when two Nebenzias were known). Two
+records are proposed only when they share a delegation: people of different delegations are
+never proposed, and nothing is merged without an editor.
+"""
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.db.models import Count, Max, Min
+
+from .models import Speaker
+
+SIMILARITY = 0.85  # of the whole names, accents and case aside: "jiirgen schulz" / "juergen schulz" is 0.86
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two records that are probably one person, and why."""
+
+    first: Speaker
+    second: Speaker
+    reason: str
+    similarity: float
+
+    @property
+    def speakers(self):
+        return (self.first, self.second)
+
+
+def _words(name):
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return [word.strip(".,") for word in plain.replace("-", " ").split() if word.strip(".,")]
+
+
+def _shorter_form(a, b):
+    """'Nebenzia' or 'V. Nebenzia' is a shorter form of 'Vassily A. Nebenzia'; 'Ken' is not of 'Koro'."""
+    shorter, longer = sorted((a, b), key=len)
+    return all(len(word) == 1 and any(word[0] == other[0] for other in longer) for word in shorter) or not shorter
+
+
+def likeness(a: str, b: str) -> tuple[str, float] | None:
+    """Why two names are probably one person's, with their similarity; None when they are not."""
+    a_words, b_words = _words(a), _words(b)
+    if not a_words or not b_words:
+        return None
+    if a_words == b_words:
+        return "the same name, written differently", 1.0
+    similarity = SequenceMatcher(None, " ".join(a_words), " ".join(b_words)).ratio()
+    if a_words[-1] == b_words[-1]:
+        given_a, given_b = " ".join(a_words[:-1]), " ".join(b_words[:-1])
+        if _shorter_form(a_words[:-1], b_words[:-1]):
+            return "same surname; one name is a shorter form of the other", max(similarity, 0.95)
+        if SequenceMatcher(None, given_a, given_b).ratio() >= 0.7:
+            return "same surname, given names alike (a spelling or OCR variant?)", similarity
+        return None
+    if similarity >= SIMILARITY and a_words[0][0] == b_words[0][0]:
+        return f"names {similarity:.0%} alike (a spelling or OCR variant?)", similarity
+    return None
+
+
+def likely_duplicates(speakers=None) -> list[DuplicatePair]:
+    """Pairs of records of one delegation whose names are probably one person's, likeliest first.
+
+    Each speaker comes with statement_count, first_year and last_year for the evidence.
+    """
+    speakers = (speakers if speakers is not None else Speaker.objects.all()).select_related("country")
+    speakers = speakers.annotate(
+        statement_count=Count("statements"), first_year=Min("statements__year"), last_year=Max("statements__year")
+    )
+    by_delegation = defaultdict(list)
+    for speaker in speakers:
+        by_delegation[speaker.country_id].append(speaker)
+    pairs = []
+    for group in by_delegation.values():
+        group.sort(key=lambda speaker: speaker.pk)
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                found = likeness(first.name, second.name)
+                if found:
+                    pairs.append(DuplicatePair(first, second, *found))
+    return sorted(pairs, key=lambda pair: (-pair.similarity, pair.first.name))
