@@ -72,6 +72,11 @@ def test_a_session_and_number_after_resolution_is_the_assemblys_unless_another_b
             ["A/CONF.223/3", "S/AC.51/2016/2"],
         ),
         ("Mr. Salame's report (A/2020/41) refers to it.", 2020, []),
+        (
+            "The declaration in document A/C. 1/33/2 and the letter [A/8754-S/10759].",
+            1978,
+            ["A/8754", "A/C.1/33/2", "S/10759"],
+        ),
     ],
 )
 def test_older_assembly_symbols_broken_symbols_suffixes_and_ocr_slips_are_read(text, year, symbols):

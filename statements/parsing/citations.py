@@ -216,7 +216,7 @@ FIRST_SESSION_NUMBERED = 31
 _S = r"/\s?"
 # OCR reads the 1 of `Add.1` as l or I.
 SUFFIXES = r"(?:" + _S + r"(?:Add|Rev|Corr|Amend)\.\s?(?:\d{1,3}|[lI](?![\w]))(?:\s?-\s?\d{1,3})?)*"
-BODY_CODE = r"(?:RES|HRC|INF|CONF\.\d{1,3}|C\.\d|AC\.\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,6})"
+BODY_CODE = r"(?:RES|HRC|INF|CONF\.\s?\d{1,3}|C\.\s?\d|AC\.\s?\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,6})"
 DOCUMENT_NUMBER = r"(?:(?:L|CRP|SR|WP|PV)\.\s?)?\d{1,4}"
 DOCUMENT_SYMBOL = re.compile(
     r"\b(?P<symbol>"
@@ -241,7 +241,7 @@ DOCUMENT_SYMBOL = re.compile(
     + (r"|A" + _S + r"CONF\.\d{1,3}" + _S + r"\d{1,4}")
     + SUFFIXES
     # Drafts and summary records without a session: A/L.701, A/C.6/L.850, A/AC.18/SR.15
-    + (r"|A" + _S + r"(?:(?:C\.\d|AC\.\d{1,3})" + _S + r")?(?:L|SR)\.\s?\d{1,4}")
+    + (r"|A" + _S + r"(?:(?:C\.\s?\d|AC\.\s?\d{1,3})" + _S + r")?(?:L|SR)\.\s?\d{1,4}")
     + SUFFIXES
     # The Assembly's documents before 1976 were numbered without a session: A/3324, A/10243.
     + (r"|A" + _S + r"\d{3,5}")
