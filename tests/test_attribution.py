@@ -398,3 +398,33 @@ def test_the_council_manifest_attributes_nearly_every_row_to_its_person_and_dele
     assert figures["attributed"] >= 0.995 * figures["one_person"]
     assert figures["two_people_records"] == 0
     assert figures["delegation_shown"] >= 0.995 * figures["naming_delegation"]
+
+
+def test_the_migration_moves_delegations_to_statements_and_unfolds_two_people_records(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("statements", "0004_speaker_sort_name")], [("statements", "0005_attribution")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    viet_nam = old.get_model("statements", "Country").objects.create(name="Viet Nam", slug="viet-nam", kind="state")
+    un = old.get_model("statements", "Country").objects.create(name="United Nations", slug="un", kind="organisation")
+    Speaker = old.get_model("statements", "Speaker")
+    two = Speaker.objects.create(name="Pham Binh Minh/Mr. Dang", honorific="Mr.", country=viet_nam)
+    one = Speaker.objects.create(name="Chambas", country=un)
+    Statement = old.get_model("statements", "Statement")
+    Statement.objects.create(speaker=two, body="I give the floor.", source="a", content_hash="x")
+    Statement.objects.create(speaker=one, body="I brief the Council.", source="b", content_hash="y")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    rows = new.get_model("statements", "Statement").objects.order_by("source")
+    assert [(s.speaker_id, s.speaker_as_written, s.delegation.name) for s in rows] == [
+        (None, "Mr. Pham Binh Minh/Mr. Dang", "Viet Nam"),
+        (one.pk, "", "United Nations"),
+    ]
+    kinds = dict(new.get_model("statements", "Country").objects.values_list("name", "kind"))
+    assert kinds == {"Viet Nam": "member_state", "United Nations": "un_body"}
+    assert not new.get_model("statements", "Speaker").objects.filter(name__contains="/").exists()

@@ -39,6 +39,10 @@ def delegations_from_speakers(apps, schema_editor):
         speaker.statements.update(speaker=None, speaker_as_written=written[:300])
         speaker.delete()
     Meeting.objects.filter(topic__iexact="unknown").update(topic="")
+    if schema_editor.connection.vendor == "postgresql":
+        # The constraints added next alter these tables: PostgreSQL refuses while the deferred
+        # foreign-key checks of the rows changed here are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
