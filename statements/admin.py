@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -26,12 +26,15 @@ class CitationInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["resolution"]
     fields = ["resolution", "cited_year", "paragraph", "sentence"]
+    # A short sentence box that wraps: the default one made the edit page 1,528 px wide.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 40})}}
 
 
 class DocumentReferenceInline(admin.TabularInline):
     model = DocumentReference
     extra = 0
     fields = ["symbol", "paragraph", "sentence"]
+    formfield_overrides = CitationInline.formfield_overrides
 
 
 @admin.register(Statement)
@@ -45,6 +48,10 @@ class StatementAdmin(admin.ModelAdmin):
     readonly_fields = ["source", "provenance", "editors_fields", "content_hash", "created", "modified"]
     inlines = [CitationInline, DocumentReferenceInline]
     actions = ["move_statements"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     fieldsets = [
         (
             None,
@@ -228,7 +235,7 @@ class SpeakerAdmin(admin.ModelAdmin):
             request,
             format_html(
                 'Merged {} into {}: {} statements moved. Merged by mistake? <a href="{}">List the statements moved</a>, '
-                "select those of the other person and move them to a new speaker.",
+                "select those of the other person and choose “Move selected statements to another or a new speaker”.",
                 ", ".join(str(other) for other in others),
                 keep,
                 moved,
