@@ -126,6 +126,26 @@ def test_elasticsearch_facets_are_asked_in_its_own_words_and_counted_without_the
     assert outcome.pks == [5] and outcome.total == 1
 
 
+def test_elasticsearch_did_you_mean_offers_its_suggestion_when_that_finds_something(engine_at, monkeypatch):
+    backend = engine_at(UNREACHABLE_ES)
+    fake = fake_elasticsearch(backend, monkeypatch)
+    answer = fake.perform_request
+
+    def perform_request(method, url, headers=None, params=None, body=None):
+        response = answer(method, url, headers, params, body)
+        if url.endswith("/_search"):
+            if "terrorism" not in json.dumps(body["query"]):
+                response["hits"] = {"total": {"value": 0}, "max_score": None, "hits": []}
+            options = [{"text": "terrorism", "score": 0.88, "freq": 3}]
+            response["suggest"] = {"suggest": [{"text": "terorism", "offset": 0, "length": 8, "options": options}]}
+        return response
+
+    monkeypatch.setattr(backend.conn.transport, "perform_request", perform_request)
+    outcome = HaystackSearch().run(SearchRequest(parse_query("terorism")))
+    assert outcome.total == 0 and outcome.suggestion == "terrorism"
+    assert any(body.get("suggest", {}).get("suggest", {}).get("text") == "terorism" for body in fake.searches())
+
+
 def test_an_unreachable_elasticsearch_gives_503_on_the_search_page_and_the_api(client, db, engine_at, caplog):
     engine_at(UNREACHABLE_ES)
     with caplog.at_level(logging.ERROR, logger="statements.site"):
