@@ -15,7 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
-from .parsing import ParsedSpeaker, ParsedStatement, ParseError, SourceContext, content_hash, parse_statement
+from .parsing import (
+    PARSER_VERSION,
+    ParsedSpeaker,
+    ParsedStatement,
+    ParseError,
+    SourceContext,
+    content_hash,
+    parse_statement,
+)
 from .parsing.citations import first_year_of_sc_number
 from .parsing.countries import canonical_country, delegation_name, participant_kind
 from .parsing.text import decode_text
@@ -118,8 +126,8 @@ def parse_with_overrides(text: str, overrides: Overrides | None, context: Source
 
 
 def digest_of(text: str, overrides: Overrides | None) -> str:
-    """The content hash a statement is stored with: its text and the metadata given with it."""
-    return content_hash(text + (overrides.as_key() if overrides else ""))
+    """The content hash a statement is stored with: the parser's version, its text and the metadata given with it."""
+    return content_hash(f"parser {PARSER_VERSION}\n" + text + (overrides.as_key() if overrides else ""))
 
 
 def ingest_text(source: str, text: str, overrides: Overrides | None = None, dry_run: bool = False) -> Outcome:

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from haystack.query import SearchQuerySet
 
 from statements.models import Citation, Country, DocumentReference, Resolution, Speaker, Statement
+from statements.parsing import PARSER_VERSION
 
 from .conftest import SEEDS
 from .factories import make_statement
@@ -51,6 +52,23 @@ def test_reingesting_unchanged_files_changes_nothing(seeded):
     assert "0 created, 0 updated, 3 unchanged, 0 failed" in out
     assert list(Statement.objects.values_list("pk", "modified").order_by("pk")) == before
     assert Speaker.objects.count() == 2 and Citation.objects.count() == 4
+
+
+def test_a_new_parser_version_reparses_unchanged_files_in_place(seeded, monkeypatch):
+    # What an archive imported by an older parser (one block of text) gets on re-import.
+    statement = Statement.objects.get(source="000_d635279429bd5661.txt")
+    paragraphs = statement.paragraphs
+    assert len(paragraphs) > 1
+    Statement.objects.filter(pk=statement.pk).update(body=" ".join(paragraphs))
+
+    out, _ = ingest(SEEDS)
+    assert "0 created, 0 updated, 3 unchanged" in out
+    assert len(Statement.objects.get(pk=statement.pk).paragraphs) == 1
+
+    monkeypatch.setattr("statements.ingest.PARSER_VERSION", PARSER_VERSION + 1)
+    out, _ = ingest(SEEDS)
+    assert "0 created, 3 updated, 0 unchanged" in out
+    assert Statement.objects.get(pk=statement.pk).paragraphs == paragraphs
 
 
 def test_changed_file_updates_its_statement_in_place(db, tmp_path, search_index, django_capture_on_commit_callbacks):
