@@ -173,3 +173,11 @@ def test_a_reader_goes_from_a_passage_to_its_highlighted_paragraph_and_copies_th
     assert copied.startswith("“Climate change is a threat multiplier")
     assert f"/statements/{long.pk}/#p3" in copied and "Statements Archive" in copied
     screenshot(page, "paragraph-permalink")
+
+
+def test_passage_pages_beyond_the_last_listed_are_refused_with_a_clear_400(client, archive):
+    from statements.search.passages import MAX_PASSAGE_PAGES
+
+    response = client.get("/search/", {"q": "climate", "view": "passages", "page": MAX_PASSAGE_PAGES + 1})
+    assert response.status_code == 400
+    assert f"Passages are listed up to page {MAX_PASSAGE_PAGES}" in response.content.decode()

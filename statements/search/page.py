@@ -19,7 +19,7 @@ from ..keys import GA, forum_key, parse_resolution_key, resolution_label, resolu
 from ..models import Country, Resolution, Speaker, Statement
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
-from .passages import PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
+from .passages import MAX_PASSAGE_PAGES, PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
 from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, stemmed_terms
 
 FORUM_NAMES_SECONDS = 300
@@ -71,6 +71,10 @@ def search_view(request):
 
 def passages_view(request, form):
     """/search/?view=passages: the matching paragraphs of the statements found, 20 a page."""
+    if form.page_number > MAX_PASSAGE_PAGES:
+        # A page costs the passages before it: far pages are refused, not computed.
+        context = {"form": form, "too_far": MAX_PASSAGE_PAGES, "first_page_url": form.url()}
+        return render(request, TEMPLATE, context, status=400)
     found = passages_page(search_engine(), form.search_request(), form.page_number, PASSAGES_PER_PAGE)
     if form.page_number > 1 and not found.passages:
         context = {"form": form, "no_passage_page": True, "first_page_url": form.url()}
@@ -91,7 +95,7 @@ def passage_pagination_links(form, more):
         return None
     return {
         "previous": form.url(page=number - 1) if number > 1 else None,
-        "next": form.url(page=number + 1) if more else None,
+        "next": form.url(page=number + 1) if more and number < MAX_PASSAGE_PAGES else None,
         "numbers": [(n, form.url(page=n)) for n in range(max(1, number - 4), number + 1)],
     }
 

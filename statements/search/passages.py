@@ -22,6 +22,7 @@ from .snippets import Highlighter
 
 PASSAGE_CHARS = 1200  # longer paragraphs are shown as a window around what matched
 PASSAGES_PER_PAGE = 20
+MAX_PASSAGE_PAGES = 25  # the first 500 passages; narrow the search for more
 STATEMENTS_A_BATCH = 40
 
 
