@@ -120,7 +120,13 @@ FIELD_TYPES = (
 
 def field_type(model_field):
     target = model_field.target_field if model_field.is_relation else model_field
+    if isinstance(target, models.JSONField):  # written as JSON text, as Frictionless reads these types
+        return "array" if target.default is list else "object"
     return next((name for cls, name in FIELD_TYPES if isinstance(target, cls)), "string")
+
+
+def as_json(value):
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
@@ -155,7 +161,9 @@ class ModelTable:
 
     def rows(self):
         attnames = [f.attname for f in self.fields()]
-        adjust = [self.adjust.get(f.attname) for f in self.fields()]
+        adjust = [
+            self.adjust.get(f.attname) or (as_json if isinstance(f, models.JSONField) else None) for f in self.fields()
+        ]
         values = self.model._default_manager.order_by("pk").values(*attnames).iterator(chunk_size=2000)
         for row in values:
             plain = [function(row[name]) if function else row[name] for name, function in zip(attnames, adjust)]
@@ -187,7 +195,6 @@ def tables():
             "One row a statement: who spoke, when, where, and the source it was imported from "
             "(`source`). The text is in the paragraphs table.",
             leave_out=("body",),
-            adjust={"editor_fields": lambda names: " ".join(names)},  # a list in the database
         ),
         ModelTable(
             "speakers",

@@ -90,6 +90,10 @@ def test_datapackage_json_names_schema_keys_licence_version_command_and_checksum
     fields = {f["name"]: f["type"] for f in statements["schema"]["fields"]}
     assert fields["id"] == "integer" and fields["date"] == "date" and fields["source"] == "string"
     assert "body" not in fields  # the text is in the paragraphs table
+    assert fields["delegation_id"] == "integer" and fields["editor_fields"] == "array"
+    assert {"fields": "delegation_id", "reference": {"resource": "delegations", "fields": "id"}} in statements[
+        "schema"
+    ]["foreignKeys"]
     assert {"fields": "speaker_id", "reference": {"resource": "speakers", "fields": "id"}} in statements["schema"][
         "foreignKeys"
     ]
@@ -207,3 +211,16 @@ def test_data_page_in_a_browser_lists_the_package_and_downloads_a_file(live_arch
         page.get_by_role("link", name="statements.csv").click()
     data = Path(download.value.path()).read_bytes()
     assert hashlib.sha256(data).hexdigest() == package.file("statements.csv").sha256
+
+
+def test_a_list_in_the_database_is_exported_as_json_text_in_csv_and_sqlite(archive, tmp_path):
+    hostile = Statement.objects.get(source="hostile.txt")
+    Statement.objects.filter(pk=hostile.pk).update(editor_fields=["date", "title"])
+    _output, package = export(tmp_path)
+    folder = tmp_path / package.folder
+    with open(folder / "statements.csv", encoding="utf-8", newline="") as source:
+        row = next(r for r in csv.DictReader(source) if r["id"] == str(hostile.pk))
+    assert json.loads(row["editor_fields"]) == ["date", "title"]
+    db = sqlite3.connect(folder / "statements-archive.sqlite")
+    stored = db.execute("select editor_fields from statements where id = ?", [hostile.pk]).fetchone()[0]
+    assert json.loads(stored) == ["date", "title"]
