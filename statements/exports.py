@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
+from whoosh import index as whoosh_index
 
 from archive.middleware import client_address
 
@@ -201,8 +202,6 @@ def export_folder():
 
 def archive_version():
     """What an export's content depends on besides the search: the index's generation and the rows."""
-    from whoosh import index as whoosh_index
-
     parts = [
         Statement.objects.aggregate(Count("pk"), Max("modified"), Max("pk")),
         [model.objects.aggregate(Count("pk"), Max("pk")) for model in (Speaker, Country, Meeting)],
