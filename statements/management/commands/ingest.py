@@ -104,7 +104,8 @@ class Command(BaseCommand):
         "and CSV manifests (--manifest). Columns map to fields as statements/sources.py documents: "
         "file|path|filename -> the text file; text -> the text (JSON lines); id|source -> source; "
         "date; year; session; body -> forum and occasion; forum; occasion; place; title; language; "
-        "speaker -> honorific and name; country|delegation -> delegation (known ones only); post|role; "
+        "speaker -> honorific and name (two people: the one the text names, or kept as written); "
+        "country|delegation -> the statement's delegation; iso3 -> delegation by ISO code; post|role; "
         "record_symbol|meeting|symbol -> meeting; topic|agenda; record_kind|kind; speech_no|position."
     )
 
