@@ -60,6 +60,7 @@ class StatementAdmin(admin.ModelAdmin):
                     "title",
                     "speaker",
                     "speaker_as_written",
+                    "role",
                     "delegation",
                     "date",
                     "place",

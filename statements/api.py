@@ -348,6 +348,7 @@ def statement_summary(request, statement):
         "date": statement.date.isoformat() if statement.date else None,
         "speaker": speaker_ref(request, speaker),
         "speaker_as_written": statement.speaker_as_written or None,
+        "role": statement.role or (speaker.role if speaker else "") or None,
         "country": country_ref(request, statement.delegation),
         "country_name": statement.delegation_name or None,
         "source": statement.source,

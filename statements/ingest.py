@@ -248,6 +248,7 @@ EDITOR_FIELDS = {
     "speaker": ("speaker", "speaker_as_written"),
     "speaker_as_written": ("speaker", "speaker_as_written"),
     "delegation": ("delegation",),
+    "role": ("role",),
     "title": ("title",),
     "date": ("date", "year"),
     "year": ("year",),
@@ -268,6 +269,7 @@ def _write(source, parsed, digest, overrides, existing):
     values = {
         "speaker": find_or_create_speaker(speaker) if "speaker" not in kept else statement.speaker,
         "speaker_as_written": (speaker and speaker.as_written) or "",
+        "role": (speaker and speaker.role) or "",
         "delegation": find_or_create_country(speaker and speaker.country) if "delegation" not in kept else None,
         "title": parsed.title or "",
         "date": parsed.date,

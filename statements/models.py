@@ -223,6 +223,11 @@ class Statement(models.Model):
         blank=True,
         help_text="On whose behalf it was delivered; shown under the name of its year.",
     )
+    role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The speaker's role when delivering it (Minister for Foreign Affairs); a person's role changes.",
+    )
     date = models.DateField(null=True, blank=True, help_text="Empty when the text does not say.")
     year = models.PositiveIntegerField(
         null=True, blank=True, help_text="The date's year; set alone when only the year is known (General Debates)."

@@ -129,6 +129,7 @@ SCHEMAS = {
             "speaker_as_written": _nullable(
                 {**STRING, "description": "The source's words when they name no single person (speaker is null)."}
             ),
+            "role": _nullable({**STRING, "description": "The speaker's role when delivering it."}),
             "country": _nullable(_ref("CountryRef")),
             "country_name": _nullable({**STRING, "description": "The delegation's name in the statement's year."}),
             "source": {**STRING, "description": "The source identifier: manifest id, file name or JSON-lines id."},

@@ -176,6 +176,20 @@ def test_general_debate_rows_show_the_delegation_under_the_name_of_their_year(ge
     assert ">Siam</a>" in siam_page and "Now Thailand" in siam_page
 
 
+def test_a_person_keeps_each_statement_s_role(search_index, tmp_path, client):
+    path = tmp_path / "gd.jsonl"
+    rows = [
+        {"id": "UNGDC_NZL_1990", "iso3": "NZL", "year": 1990, "speaker": "Mr. Palmer", "post": "Prime Minister"},
+        {"id": "UNGDC_NZL_1999", "iso3": "NZL", "year": 1999, "speaker": "Mr. Palmer", "post": "Minister for Trade"},
+    ]
+    path.write_text("".join(json.dumps({**row, "text": TEXT}) + "\n" for row in rows), encoding="utf-8")
+    ingest(path)
+    statements = Statement.objects.order_by("year")
+    assert [s.role for s in statements] == ["Prime Minister", "Minister for Trade"]
+    assert statements[0].speaker == statements[1].speaker
+    assert "Minister for Trade" in client.get(statements[1].get_absolute_url()).content.decode()
+
+
 def test_the_country_facet_gathers_all_names_of_a_state(general_debate, client):
     rows = download(client, "/search/export.jsonl", {"country": "thailand"}).splitlines()
     shown = sorted(json.loads(row)["country"] for row in rows)
