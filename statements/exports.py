@@ -24,7 +24,6 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
-from whoosh import index as whoosh_index
 
 from archive.middleware import client_address
 
@@ -206,10 +205,7 @@ def archive_version():
         Statement.objects.aggregate(Count("pk"), Max("modified"), Max("pk")),
         [model.objects.aggregate(Count("pk"), Max("pk")) for model in (Speaker, Country, Meeting)],
     ]
-    path = settings.HAYSTACK_CONNECTIONS["default"].get("PATH")
-    if path and whoosh_index.exists_in(path):
-        stat = os.stat(path)
-        parts.append([stat.st_dev, stat.st_ino, whoosh_index.open_dir(path).latest_generation()])
+    parts.append(search_engine().index_version())
     return json.dumps(parts, default=str, sort_keys=True)
 
 

@@ -220,3 +220,10 @@ def test_a_warmed_up_worker_serves_its_first_search_without_opening_the_index(cl
     response = client.get(SEARCH, {"q": "security"})
     assert response.status_code == 200 and response.context["page"].paginator.count > 0
     assert opened == []
+
+
+def test_an_export_of_a_search_on_a_damaged_index_answers_503(client, seeded):
+    path = Path(index_path())
+    for toc in path.glob("*.toc"):
+        truncate(toc, 10)
+    assert client.get("/search/export.csv", {"q": "security"}).status_code == 503

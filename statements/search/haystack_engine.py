@@ -54,6 +54,10 @@ def engine_errors():
 class HaystackSearch:
     """The search page's search through haystack's SearchQuerySet."""
 
+    def index_version(self):
+        """None: a search server's index has no version to read; exports are keyed on the rows."""
+        return None
+
     def run(self, request: SearchRequest) -> SearchOutcome:
         try:
             return self._run(request)

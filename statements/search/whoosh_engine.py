@@ -69,6 +69,17 @@ class WhooshSearch:
                     raise SearchUnavailable(f"the search index at {self.path} is damaged: {error!r}") from error
                 raise
 
+    def index_version(self):
+        """What identifies the version of the index searched now (folder and generation); raises
+        SearchUnavailable as a search would."""
+        with self._lock:
+            try:
+                searcher = self._current_searcher()
+            except IndexDamaged as error:
+                self._close()
+                raise SearchUnavailable(f"the search index at {self.path} is damaged: {error}") from None
+            return [*self._identity, searcher.reader().generation() if searcher else None]
+
     def _search(self, searcher, request):
         cache = self._cache
         match = Match(searcher, cache, request.query)
