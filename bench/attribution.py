@@ -42,7 +42,7 @@ RENAMED = {
     "LKA": ("Sri Lanka", [("Ceylon", 1946, 1971)]),
     "BFA": ("Burkina Faso", [("Upper Volta", 1946, 1983)]),
     "BEN": ("Benin", [("Dahomey", 1946, 1975)]),
-    "COD": ("Democratic Republic of the Congo", [("Zaire", 1972, 1996)]),
+    "COD": ("Democratic Republic of the Congo", [("Congo (Leopoldville)", 1946, 1963), ("Zaire", 1972, 1996)]),
     "MMR": ("Myanmar", [("Burma", 1946, 1988)]),
     "SWZ": ("Eswatini", [("Swaziland", 1946, 2017)]),
     "TUR": ("Türkiye", [("Turkey", 1946, 2021)]),
@@ -50,7 +50,7 @@ RENAMED = {
 }
 HONORIFIC = re.compile(
     r"^(?:(?:H\.\s?E\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Sir|Dame|Sheikh|Prince|Princess|Archbishop|Cardinal|"
-    r"Monsignor|Lord|Baroness|Mme\.?)\s+)+"
+    r"Monsignor|Lord|Baroness|Mme\.?|President)\s+)+"
 )
 ROLE = re.compile(r"^(?:The\s+)?(?:President|Secretary-General|Deputy Secretary-General|Chair)$", re.IGNORECASE)
 NOT_A_DELEGATION = re.compile(r"^(?:|individual|.*\bspoke in\b.*)$", re.IGNORECASE)
