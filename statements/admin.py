@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .duplicates import likely_duplicates
-from .indexing import affected_statement_ids, update_statements
+from .indexing import affected_statement_ids, queue_index_updates
 from .ingest import EDITOR_FIELDS
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
 
@@ -164,7 +164,7 @@ def move_statements(statements, target: Speaker) -> int:
             statement.editor_fields = sorted(set(statement.editor_fields) | {"speaker"})
             statement.save(update_fields=["speaker", "speaker_as_written", "editor_fields", "modified"])
         Speaker.objects.filter(pk__in=sources - {target.pk}, statements=None).delete()
-        transaction.on_commit(lambda: update_statements(ids))
+        queue_index_updates(ids)
     return len(statements)
 
 
@@ -264,7 +264,8 @@ def merge_speakers(keep: Speaker, others: list[Speaker]) -> int:
             moved += 1
         Speaker.objects.filter(pk__in=[other.pk for other in others]).delete()
         keep.save()
-        transaction.on_commit(lambda: update_statements(ids))
+        # Already queued by the saves above; said here so that no later change loses it. Queued once.
+        queue_index_updates(ids)
     return moved
 
 

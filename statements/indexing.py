@@ -1,18 +1,25 @@
 """Keeping the search index in step with the database.
 
-The database is the source of truth; the index a rebuildable copy. Three things haystack's
-defaults get wrong, handled here:
+The database is the source of truth; the index a rebuildable copy. What haystack's defaults
+get wrong, handled here:
 
-- Changes reach the index after the database transaction commits, never for a rolled-back
-  save (haystack's RealtimeSignalProcessor updates inside the transaction: haystack #1033,
-  #1883), and a speaker, country, resolution or citation change reindexes every statement
-  that shows it (#1556).
+- A change and the promise to index it commit together: every save or delete that alters
+  what the index shows writes an IndexTask row for each statement it touches, in the same
+  transaction (haystack's RealtimeSignalProcessor updates the index inside the transaction,
+  haystack #1033, #1883, and a process that dies after its commit loses the update). A
+  rolled-back save leaves no task. (A save made outside any transaction, as in a shell, is
+  committed by itself and its task written just after.) A speaker, country, meeting, resolution or citation change
+  queues every statement that shows it (#1556).
+- After the commit the saving process drains its tasks: one Whoosh writer for all of them, and
+  the rows are deleted only once the index has committed. Tasks left by a process that died
+  are drained by the next import, by `sync_index` (which `make run` runs) and by
+  `drain_index_queue`.
 - With Whoosh, haystack's `remove` swallows the `LockError` raised while another process
   holds the write lock (a deleted statement stayed searchable), and its `update` waits for
   the lock without limit (an admin save hangs behind an import). Here a Whoosh writer waits
-  a bounded time; if the lock is still held, a background thread keeps retrying, and
-  `sync_index` repairs whatever a crashed process never wrote.
-- Bulk imports defer everything to one batched update through a single writer.
+  a bounded time; if the lock is still held, a background thread keeps retrying, and the
+  tasks stay queued until one succeeds.
+- Bulk imports queue as they go and drain everything in one batched update at the end.
 """
 
 import datetime as dt
@@ -33,11 +40,12 @@ from haystack.query import SearchQuerySet
 from haystack.signals import BaseSignalProcessor
 from whoosh.index import LockError
 
-from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
+from .models import Citation, Country, DocumentReference, IndexTask, Meeting, Resolution, Speaker, Statement
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 BULK_THRESHOLD = 1000
+MAX_LISTED_IDS = 10_000  # SQLite allows 32,766 parameters a query
 LOCK_WAIT_SECONDS = 2.0
 RETRY_FOR_SECONDS = 15 * 60
 _state = threading.local()
@@ -68,20 +76,84 @@ def update_statements(ids, using="default", lock_wait=LOCK_WAIT_SECONDS):
 
     Raises whoosh's LockError when another process holds the index for longer than `lock_wait`.
     """
-    ids = set(ids)
+    ids = sorted(set(ids))
     if not ids:
         return
     index = connections[using].get_unified_index().get_index(Statement)
     backend = connections[using].get_backend()
     if isinstance(backend, WhooshSearchBackend):
-        _update_whoosh(backend, index, sorted(ids), using, lock_wait)
+        writer = _whoosh_writer(backend, len(ids), lock_wait)
+        _write_whoosh(writer, backend, index, ids, using)
         return
-    for batch in _batches(sorted(ids)):
-        statements = list(index.index_queryset(using=using).filter(pk__in=batch))
-        if statements:
-            backend.update(index, statements)
-        for missing in set(batch) - {statement.pk for statement in statements}:
-            backend.remove(statement_identifier(missing))
+    _write_elsewhere(backend, index, ids, using)
+
+
+def queue_index_updates(ids, action=IndexTask.Action.UPDATE, using="default"):
+    """Queue these statements for reindexing in the current transaction, drained after it commits.
+
+    A statement queued twice in one transaction gets one task; outside a transaction the
+    task is written and drained at once.
+    """
+    ids = set(ids)
+    if not ids:
+        return
+    connection = transaction.get_connection(using)
+    tasks = _TransactionTasks.current(connection, using) if connection.in_atomic_block else None
+    if tasks is None:
+        tasks = _TransactionTasks(using)
+    fresh = tasks.remember(ids, action, [sid for sid in connection.savepoint_ids if sid])
+    IndexTask.objects.using(using).bulk_create(
+        [IndexTask(statement_id=pk, action=action) for pk in sorted(fresh)], batch_size=BATCH_SIZE
+    )
+    transaction.on_commit(tasks, using=using)
+
+
+def drain_index_queue(statement_ids=None, using="default", lock_wait=LOCK_WAIT_SECONDS) -> int:
+    """Apply the queued index changes (all of them, or those for these statements), then delete
+    their tasks: a task is deleted only after the index has committed its change.
+
+    Returns how many statements were reindexed or removed from the index. Raises whoosh's
+    LockError when another process holds the index for longer than `lock_wait`; the tasks
+    then stay queued.
+    """
+    backend = connections[using].get_backend()
+    index = connections[using].get_unified_index().get_index(Statement)
+    if isinstance(backend, WhooshSearchBackend):
+        expected = _queued(statement_ids, using).values("statement_id").distinct().count()
+        if not expected:
+            return 0
+        writer = _whoosh_writer(backend, expected, lock_wait)
+        try:
+            # Read under the write lock: two processes draining at once cannot write an older
+            # version of a statement over a newer one.
+            tasks = dict(_queued(statement_ids, using).values_list("pk", "statement_id"))
+        except BaseException:
+            writer.cancel()
+            raise
+        _write_whoosh(writer, backend, index, sorted(set(tasks.values())), using)
+    else:
+        tasks = dict(_queued(statement_ids, using).values_list("pk", "statement_id"))
+        _write_elsewhere(backend, index, sorted(set(tasks.values())), using)
+    delete_tasks(tasks, using)
+    return len(set(tasks.values()))
+
+
+def delete_tasks(task_ids, using="default"):
+    """Forget these tasks: the index has committed their changes."""
+    for batch in _batches(sorted(task_ids)):
+        IndexTask.objects.using(using).filter(pk__in=batch).delete()
+
+
+def queued_count(using="default") -> int:
+    """How many statements wait in the queue for the index to catch up."""
+    return IndexTask.objects.using(using).values("statement_id").distinct().count()
+
+
+def _queued(statement_ids, using):
+    tasks = IndexTask.objects.using(using)
+    if statement_ids is None or len(statement_ids) > MAX_LISTED_IDS:  # draining more is harmless
+        return tasks
+    return tasks.filter(statement_id__in=list(statement_ids))
 
 
 def indexed_statements() -> dict[int, dt.datetime | None]:
@@ -112,12 +184,15 @@ def whoosh_document(backend, index, statement) -> dict:
     return document
 
 
-def _update_whoosh(backend, index, ids, using, lock_wait):
-    """One writer, one commit, a bounded wait for the lock; nothing is written if anything fails."""
+def _whoosh_writer(backend, documents, lock_wait):
     if not backend.setup_complete:
         backend.setup()
     backend.index = backend.index.refresh()
-    writer = backend.index.writer(timeout=lock_wait, **writer_options(len(ids)))
+    return backend.index.writer(timeout=lock_wait, **writer_options(documents))
+
+
+def _write_whoosh(writer, backend, index, ids, using):
+    """One writer, one commit; nothing is written if anything fails."""
     try:
         for batch in _batches(ids):
             found = set()
@@ -130,6 +205,15 @@ def _update_whoosh(backend, index, ids, using, lock_wait):
     except BaseException:
         writer.cancel()
         raise
+
+
+def _write_elsewhere(backend, index, ids, using):
+    for batch in _batches(ids):
+        statements = list(index.index_queryset(using=using).filter(pk__in=batch))
+        if statements:
+            backend.update(index, statements)
+        for missing in set(batch) - {statement.pk for statement in statements}:
+            backend.remove(statement_identifier(missing))
 
 
 def _die_with_parent():
@@ -187,14 +271,16 @@ class _RetryThread:
 
         while True:
             try:
-                update_statements(ids)
+                drain_index_queue(ids)
                 return
             except LockError:
                 if time.monotonic() > deadline:
-                    logger.error("search index still locked; statements %s not reindexed: run sync_index", sorted(ids))
+                    logger.error(
+                        "search index still locked; statements %s stay queued: run drain_index_queue", sorted(ids)
+                    )
                     return
             except Exception:
-                logger.exception("search index update failed for statements %s: run sync_index", sorted(ids))
+                logger.exception("search index update failed; statements %s stay queued", sorted(ids))
                 return
             finally:
                 # This thread's connection must not outlive the work (PostgreSQL counts it as a user).
@@ -206,34 +292,69 @@ retry_thread = _RetryThread()
 
 @contextmanager
 def deferred_index_updates():
-    """Collect index changes made inside and apply them in one batched update on the way out."""
-    outer = getattr(_state, "deferred", None)
-    if outer is not None:
-        yield outer
+    """Inside, changes are queued but not indexed at each commit; on the way out the whole
+    queue (with whatever a killed process left in it) is drained in one batched update."""
+    if getattr(_state, "deferred", False):
+        yield
         return
-    _state.deferred = set()
+    _state.deferred = True
     try:
-        yield _state.deferred
+        yield
     finally:
-        ids, _state.deferred = _state.deferred, None
-        update_statements(ids, lock_wait=RETRY_FOR_SECONDS)
+        _state.deferred = False
+        drain_index_queue(lock_wait=RETRY_FOR_SECONDS)
 
 
-def _update_after_commit(ids):
-    def update():
-        try:
-            update_statements(ids)
-        except LockError:
-            logger.warning("search index locked; retrying statements %s in the background", sorted(ids))
-            retry_thread.submit(ids)
-        except Exception:
-            logger.exception("search index update failed for statements %s: run sync_index", sorted(ids))
+def _drain_after_commit(ids):
+    try:
+        drain_index_queue(ids)
+    except LockError:
+        logger.warning("search index locked; retrying statements %s in the background", sorted(ids))
+        retry_thread.submit(ids)
+    except Exception:
+        logger.exception("search index update failed; statements %s stay queued", sorted(ids))
 
-    transaction.on_commit(update)
+
+class _TransactionTasks:
+    """The tasks one transaction has queued, and its on-commit drain of them.
+
+    Registered with on_commit at every queueing, so it runs once after the commit and is
+    forgotten with a rollback. A statement is queued once per transaction, unless the
+    savepoint it was queued in has since been rolled back.
+    """
+
+    def __init__(self, using):
+        self.using = using
+        self.written = {}  # (statement id, action) -> the savepoints open when its task was written
+        self.done = False
+
+    @classmethod
+    def current(cls, connection, using):
+        for _, func, _ in reversed(connection.run_on_commit):
+            if isinstance(func, cls) and func.using == using and not func.done:
+                return func
+        return None
+
+    def remember(self, ids, action, savepoints) -> set[int]:
+        """The statements among `ids` that need a task written now."""
+        fresh = set()
+        for pk in ids:
+            opened = self.written.get((pk, action))
+            if opened is None or savepoints[: len(opened)] != opened:
+                self.written[(pk, action)] = savepoints
+                fresh.add(pk)
+        return fresh
+
+    def __call__(self):
+        if self.done:
+            return
+        self.done = True
+        if not getattr(_state, "deferred", False):  # a bulk import drains the queue at its end
+            _drain_after_commit({pk for pk, _ in self.written})
 
 
 class StatementSignalProcessor(BaseSignalProcessor):
-    """Queue index updates for statements touched by a save or delete, run them on commit."""
+    """Queue index updates for statements touched by a save or delete, in the same transaction."""
 
     models = (Statement, Citation, DocumentReference, Speaker, Country, Resolution, Meeting)
 
@@ -247,12 +368,16 @@ class StatementSignalProcessor(BaseSignalProcessor):
             post_save.disconnect(self.handle_change, sender=model)
             post_delete.disconnect(self.handle_change, sender=model)
 
-    def handle_change(self, sender, instance, **kwargs):
-        ids = affected_statement_ids(instance)
-        if not ids:
-            return
-        deferred = getattr(_state, "deferred", None)
-        if deferred is not None:
-            deferred.update(ids)
-        else:
-            _update_after_commit(ids)
+    def handle_change(self, sender, instance, signal=None, using="default", origin=None, **kwargs):
+        if signal is post_delete and _deleted_with_its_statement(instance, origin):
+            return  # the statement's own deletion queues it
+        deleted = signal is post_delete and isinstance(instance, Statement)
+        action = IndexTask.Action.DELETE if deleted else IndexTask.Action.UPDATE
+        queue_index_updates(affected_statement_ids(instance), action, using=using)
+
+
+def _deleted_with_its_statement(instance, origin) -> bool:
+    """A citation or reference removed because its statement is being deleted."""
+    if not isinstance(instance, (Citation, DocumentReference)):
+        return False
+    return isinstance(origin, Statement) or getattr(origin, "model", None) is Statement

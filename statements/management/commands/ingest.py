@@ -7,9 +7,9 @@ statements/sources.py documents (file, id, date, speaker, country, record_symbol
 speech_no, ...). Metadata given there wins over what the parser reads in the text.
 
 Re-running finishes an interrupted import: statements already stored unchanged are skipped
-without parsing. The search index is brought up to date once, in bulk, at the end; an
-import that was killed before that leaves statements the index lacks, and the next run
-indexes them.
+without parsing. Each statement's index update is queued in its own transaction and the
+queue is drained once, in bulk, at the end; an import killed before that leaves its updates
+queued, and the next run (or sync_index, or drain_index_queue) indexes them.
 """
 
 import contextlib
@@ -25,9 +25,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.indexing import deferred_index_updates, indexed_statements
+from statements.indexing import deferred_index_updates, indexed_statements, queue_index_updates, queued_count
 from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records
-from statements.models import Statement
+from statements.models import IndexTask, Statement
 from statements.sources import ManifestError, file_records, is_jsonl, read_jsonl, read_manifest
 
 MAX_FAILURES_LISTED = 200
@@ -147,7 +147,8 @@ class Command(BaseCommand):
         started = time.monotonic()
         workers = 1 if options["json"] else max(1, options["workers"])
         try:
-            with deferred_index_updates() as to_index:
+            # A dry run writes nothing, not even what an earlier process left queued for the index.
+            with contextlib.nullcontext() if options["dry_run"] else deferred_index_updates():
                 for record, outcome in ingest_records(
                     records, dry_run=options["dry_run"], workers=workers, want_parsed=options["json"]
                 ):
@@ -160,9 +161,10 @@ class Command(BaseCommand):
                 progress.close()
                 imported = time.monotonic() - started
                 if not options["dry_run"]:
-                    to_index.update(self.unindexed(to_index))
-                    if to_index:
-                        self.stderr.write(f"indexing {len(to_index):,} statements ...")
+                    queue_index_updates(self.unindexed())
+                    queued = queued_count()
+                    if queued:
+                        self.stderr.write(f"indexing {queued:,} statements ...")
         except ManifestError as error:
             raise CommandError(str(error)) from None
         except KeyboardInterrupt:
@@ -194,10 +196,11 @@ class Command(BaseCommand):
             total = None if total is None else total + len(files)
         return total, (record for records in sources for record in records), self.ignored_sets
 
-    def unindexed(self, already):
-        """Statements stored but missing from the index: a killed run stored them and never indexed them."""
+    def unindexed(self):
+        """Statements stored but missing from the index (stored before the index queue existed, or a lost index)."""
         try:
-            return set(Statement.objects.values_list("pk", flat=True)) - set(indexed_statements()) - set(already)
+            stored = set(Statement.objects.values_list("pk", flat=True))
+            return stored - set(indexed_statements()) - set(IndexTask.objects.values_list("statement_id", flat=True))
         except Exception:  # a damaged index: rebuild_search_index says how, not the importer
             return set()
 

@@ -23,8 +23,8 @@ from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
 from whoosh.writing import CLEAR
 
-from statements.indexing import RETRY_FOR_SECONDS, update_statements, whoosh_document, writer_options
-from statements.models import Statement
+from statements.indexing import RETRY_FOR_SECONDS, delete_tasks, update_statements, whoosh_document, writer_options
+from statements.models import IndexTask, Statement
 from statements.search.whoosh_backend import field_signature
 from statements.search.whoosh_internals import IndexFiles, open_storage, read_toc
 
@@ -63,6 +63,8 @@ def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
         backend.setup_complete = False
         backend.setup()
         ix, schema = backend.index, backend.schema
+    # Queued changes read before the statements are all in the rebuild: their tasks go after it.
+    queued = list(IndexTask.objects.values_list("pk", flat=True))
     ids = list(Statement.objects.order_by("pk").values_list("pk", flat=True))
     writer = ix.writer(timeout=RETRY_FOR_SECONDS, **writer_options(len(ids)))
     try:
@@ -86,6 +88,7 @@ def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
         backend.setup()
     else:
         backend.index = ix.refresh()
+    delete_tasks(queued)
     return len(ids)
 
 

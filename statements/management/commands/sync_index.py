@@ -1,10 +1,11 @@
 """python manage.py sync_index [--check]
 
 The database is the source of truth; the search index a copy. This compares the two and
-repairs drift: statements missing from the index are indexed, entries for statements that
-no longer exist are removed, and entries older than their statement's last change (an edit
-whose index update was lost) are reindexed. `--check` only reports, and exits non-zero on
-drift.
+repairs drift. First it applies the index changes still queued (a process that committed
+and died before indexing), then it audits: statements missing from the index are indexed,
+entries for statements that no longer exist are removed, and entries older than their
+statement's last change are reindexed. `--check` only reports, and exits non-zero on drift or
+on changes still queued.
 """
 
 import datetime as dt
@@ -13,10 +14,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
+from whoosh.index import LockError
 
-from statements.indexing import indexed_statements, update_statements
+from statements.indexing import drain_index_queue, indexed_statements, queued_count, update_statements
 from statements.models import Statement
 from statements.search.whoosh_backend import same_schema
+
+
+QUEUE_LOCK_WAIT_SECONDS = 60
 
 
 def index_schema_is_current() -> bool:
@@ -53,6 +58,7 @@ class Command(BaseCommand):
                 raise CommandError("the search index has other fields than the code defines (run sync_index)")
             self.stdout.write("the search index has other fields than the code defines: rebuilding it")
             call_command("rebuild_search_index", stdout=self.stdout)
+        queued = self.apply_queue(options["check"])
         modified = dict(Statement.objects.values_list("pk", "modified"))
         in_database = set(modified)
         try:
@@ -75,9 +81,32 @@ class Command(BaseCommand):
             f"{len(stale)} out of date"
         )
         if options["check"]:
+            if queued:
+                raise CommandError(
+                    f"{queued} statements have index changes queued and not yet applied (run sync_index to apply them)"
+                )
             if missing or orphaned or stale:
                 raise CommandError("the search index has drifted from the database (run sync_index to repair)")
             return
         update_statements(missing | orphaned | stale)
         if missing or orphaned or stale:
             self.stdout.write(f"repaired: {len(missing)} indexed, {len(orphaned)} removed, {len(stale)} reindexed")
+
+    def apply_queue(self, check) -> int:
+        """Apply the queued index changes; with --check only count them."""
+        if check:
+            queued = queued_count()
+            if queued:
+                self.stdout.write(f"{queued} statements have index changes queued")
+            return queued
+        try:
+            applied = drain_index_queue(lock_wait=QUEUE_LOCK_WAIT_SECONDS)
+        except LockError:
+            raise CommandError(
+                "the search index is locked by another process; run sync_index again when it is done"
+            ) from None
+        except Exception:  # a damaged index: the audit below names the command that restores it
+            return 0
+        if applied:
+            self.stdout.write(f"{applied} statements brought up to date from the index queue")
+        return 0
