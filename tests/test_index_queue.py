@@ -3,7 +3,6 @@
 import sqlite3
 import subprocess
 import sys
-import threading
 from io import StringIO
 from pathlib import Path
 
@@ -156,7 +155,9 @@ with transaction.atomic():
 
 
 def manage(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], check=False, cwd=REPO, env=env, capture_output=True, text=True
+    )
 
 
 def run_and_kill_after_commit(env, change):

@@ -20,7 +20,6 @@ from statements.indexing import drain_index_queue, indexed_statements, queued_co
 from statements.models import Statement
 from statements.search.whoosh_backend import same_schema
 
-
 QUEUE_LOCK_WAIT_SECONDS = 60
 
 
