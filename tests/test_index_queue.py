@@ -128,6 +128,21 @@ def test_rebuilding_the_index_applies_and_clears_the_queue(archive):
     assert IndexTask.objects.count() == 0 and found("Safeguards") == 1
 
 
+def test_sync_index_applies_queued_changes_its_audit_cannot_see(archive):
+    statement = Statement.objects.get(source__startswith="004")
+    # A change that leaves the statement's modified time alone, as a speaker's or a citation's
+    # does, with its task left behind by a process that died before indexing it.
+    Statement.objects.filter(pk=statement.pk).update(title="Closing Remarks on Safeguards")
+    IndexTask.objects.create(statement_id=statement.pk)
+    with pytest.raises(CommandError, match="1 statements have index changes queued"):
+        call_command("sync_index", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("sync_index", stdout=out)
+    assert "1 statements brought up to date from the index queue" in out.getvalue()
+    assert IndexTask.objects.count() == 0 and found("Safeguards") == 1
+    call_command("sync_index", "--check", stdout=StringIO())
+
+
 def test_drain_index_queue_refuses_a_negative_wait(db):
     with pytest.raises(CommandError, match="--wait: -1 is negative"):
         call_command("drain_index_queue", "--wait", "-1", stdout=StringIO())
