@@ -6,9 +6,8 @@ the queue once the index has committed it. `sync_index` does this too before its
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from whoosh.index import LockError
 
-from statements.indexing import drain_index_queue, queued_count
+from statements.indexing import LockError, drain_index_queue, queued_count
 
 
 class Command(BaseCommand):

@@ -14,9 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from haystack import connections
 from haystack.backends.whoosh_backend import WhooshSearchBackend
-from whoosh.index import LockError
 
-from statements.indexing import drain_index_queue, indexed_statements, queued_count, update_statements
+from statements.indexing import LockError, drain_index_queue, indexed_statements, queued_count, update_statements
 from statements.models import Statement
 from statements.search.whoosh_backend import same_schema
 
