@@ -1,6 +1,9 @@
 """Test set-up: a throwaway data folder and Whoosh index per run, and a clean index per test."""
 
 import os
+import queue
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -100,3 +103,80 @@ def screenshot(page, name):
     """Save a screenshot under test-artifacts/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def cpu_seconds(work, n, tries=3):
+    """The least CPU time this process spent on `work(n)` in a few runs: other processes' load does not count."""
+    best = float("inf")
+    for _ in range(tries):
+        started = time.process_time()
+        work(n)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def assert_grows_linearly(work, n, ratio=10, least_seconds=0.002):
+    """`work(n)` costs at 4n less than `ratio` times its cost at n (linear: 4x; quadratic: 16x).
+
+    n is doubled first until the work at n takes long enough to measure against the clock's
+    granularity and the interpreter's fixed costs.
+    """
+    while cpu_seconds(work, n, tries=1) < least_seconds and n < 1_000_000:
+        n *= 2
+    small, large = cpu_seconds(work, n), cpu_seconds(work, 4 * n)
+    assert large < ratio * small, f"cost at n={n}: {small * 1000:.2f} ms CPU, at 4n: {large * 1000:.2f} ms CPU"
+
+
+class OutputLines:
+    """The lines a child process writes to a pipe, readable with a time limit (no test waits forever)."""
+
+    def __init__(self, stream):
+        self.lines, self.seen = queue.Queue(), []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def wait_for(self, text, timeout=300):
+        """Read until a line holding `text` arrives; fails if the process ends or the time runs out first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise AssertionError(f"no line with {text!r} after {timeout} s; got {self.seen[-5:]}") from None
+            if line is None:
+                raise AssertionError(f"the process ended before a line with {text!r}; got {self.seen[-5:]}")
+            self.seen.append(line)
+            if text in line:
+                return line
+
+    def rest(self, timeout=60):
+        """Everything written after what was read, up to the end of the output."""
+        try:
+            while (line := self.lines.get(timeout=timeout)) is not None:
+                self.seen.append(line)
+        except queue.Empty:
+            pass
+        return "".join(self.seen)
+
+
+@pytest.fixture
+def add(django_capture_on_commit_callbacks):
+    """Ingest a statement and index it, as an import followed by its commit would: add(source, text, **fields)."""
+    from .factories import make_statement
+
+    def add(source, text, overrides=None, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_statement(source, text, overrides, **fields)
+
+    return add
+
+
+PHONE = {"width": 375, "height": 800}
+
+
+def has_no_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -5,7 +5,7 @@ from haystack.query import SearchQuerySet
 
 from statements.models import Speaker, Statement
 
-from .factories import make_statement
+from .factories import index_hits, make_statement
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def editor(admin_client):
     return admin_client
-
-
-def found(text):
-    return SearchQuerySet().models(Statement).filter(content=text).count()
 
 
 @pytest.mark.parametrize(
@@ -44,15 +40,15 @@ def test_statement_change_form_shows_citations_inline(seeded, editor):
 
 def test_renaming_a_speaker_reaches_the_index(seeded, editor, django_capture_on_commit_callbacks):
     speaker = Speaker.objects.get(name="Kentaro Sonoura")
-    assert found("Sonoura") == 1
+    assert index_hits("Sonoura") == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(
             f"/admin/statements/speaker/{speaker.pk}/change/",
             {"name": "Kentaro Sonura", "honorific": "Mr", "role": speaker.role, "country": speaker.country_id},
         )
     assert response.status_code == 302
-    assert found("Sonoura") == 0
-    assert found("Sonura") == 1
+    assert index_hits("Sonoura") == 0
+    assert index_hits("Sonura") == 1
 
 
 def test_deleting_a_statement_removes_it_from_the_index(seeded, editor, django_capture_on_commit_callbacks):
@@ -60,7 +56,7 @@ def test_deleting_a_statement_removes_it_from_the_index(seeded, editor, django_c
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(f"/admin/statements/statement/{statement.pk}/delete/", {"post": "yes"})
     assert not Statement.objects.filter(pk=statement.pk).exists()
-    assert found("GICNT") == 0
+    assert index_hits("GICNT") == 0
     assert SearchQuerySet().models(Statement).count() == 2
 
 
@@ -72,7 +68,7 @@ def test_a_rolled_back_edit_never_reaches_the_index(seeded, django_capture_on_co
         speaker.name = "Somebody Else"
         speaker.save()
         raise RuntimeError("editor's save failed")
-    assert found("Sonoura") == 1 and found("Somebody") == 0
+    assert index_hits("Sonoura") == 1 and index_hits("Somebody") == 0
 
 
 def test_merging_two_speakers_moves_their_statements_and_updates_the_index(
@@ -92,7 +88,7 @@ def test_merging_two_speakers_moves_their_statements_and_updates_the_index(
     assert response.status_code == 302
     assert list(Speaker.objects.values_list("name", flat=True)) == ["Bessho"]
     assert keep.statements.count() == 2
-    assert found("Besho") == 0
+    assert index_hits("Besho") == 0
 
 
 def test_editor_lists_citations_whose_year_contradicts_the_registry(db, editor):

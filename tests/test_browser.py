@@ -2,15 +2,9 @@
 
 import pytest
 
-from .conftest import screenshot
+from .conftest import PHONE, has_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 800}
-
-
-def has_no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_home_page_renders_the_seeds_without_errors(live_archive, page):

@@ -25,7 +25,8 @@ TEXTS = [
 
 
 @pytest.fixture
-def archive(db, search_index, django_capture_on_commit_callbacks):
+def resolution_2341(db, search_index, django_capture_on_commit_callbacks):
+    """The statements in TEXTS, ingested and indexed; returns resolution 2341, which most of them cite."""
     with django_capture_on_commit_callbacks(execute=True):
         for source, speaker, country, date, cited in TEXTS:
             honorific, name = speaker.split(" ", 1)
@@ -38,26 +39,26 @@ def years_from_rows(statements):
     return sorted(Counter(s.date.year for s in statements if s.date).items())
 
 
-def test_statements_per_year_match_the_rows_counted_one_by_one(archive):
+def test_statements_per_year_match_the_rows_counted_one_by_one(resolution_2341):
     assert Statement.objects.exclude(date=None).count() >= 4, "the texts' dates were read"
     for speaker in Speaker.objects.all():
         assert charts.statements_per_year(speaker.statements.all()) == years_from_rows(speaker.statements.all())
-    citing = Statement.objects.citing(archive)
+    citing = Statement.objects.citing(resolution_2341)
     assert charts.statements_per_year(citing) == years_from_rows(citing)
     assert charts.statements_per_year(citing) == [(2017, 1), (2019, 2), (2021, 1)]
 
 
-def test_delegations_citing_a_resolution_are_counted_by_statement(archive):
+def test_delegations_citing_a_resolution_are_counted_by_statement(resolution_2341):
     expected = Counter(
         c.statement.speaker.country.name
-        for c in Citation.objects.filter(resolution=archive).select_related("statement__speaker__country")
+        for c in Citation.objects.filter(resolution=resolution_2341).select_related("statement__speaker__country")
     )
-    got = {country.name: country.statement_count for country in charts.citing_delegations(archive)}
+    got = {country.name: country.statement_count for country in charts.citing_delegations(resolution_2341)}
     assert got == dict(expected) == {"Norway": 3, "Chile": 2}
-    assert [country.name for country in charts.citing_delegations(archive)] == ["Norway", "Chile"]
+    assert [country.name for country in charts.citing_delegations(resolution_2341)] == ["Norway", "Chile"]
 
 
-def test_resolutions_cited_together_count_the_statements_citing_both(archive):
+def test_resolutions_cited_together_count_the_statements_citing_both(resolution_2341):
     cited = {}
     for citation in Citation.objects.all():
         cited.setdefault(citation.statement_id, set()).add(citation.resolution_id)
@@ -66,14 +67,14 @@ def test_resolutions_cited_together_count_the_statements_citing_both(archive):
         for a, b in combinations(sorted(resolutions), 2):
             pairs[a, b] += 1
             pairs[b, a] += 1
-    expected = {other: count for (one, other), count in pairs.items() if one == archive.pk}
-    together = charts.cited_together(archive)
+    expected = {other: count for (one, other), count in pairs.items() if one == resolution_2341.pk}
+    together = charts.cited_together(resolution_2341)
     assert {r.pk: r.citation_count for r in together} == expected
     assert [r.number for r in together] == [1325, 2286] or [r.number for r in together] == [2286, 1325]
     assert all(r.citation_count == 2 for r in together)
 
 
-def test_the_year_chart_has_a_bar_per_year_linking_to_the_search_for_it(archive):
+def test_the_year_chart_has_a_bar_per_year_linking_to_the_search_for_it(resolution_2341):
     speaker = Speaker.objects.get(name="Bo Lind")
     rows = [
         (y, n, charts.search_url(speaker=speaker.pk, year=y))
@@ -101,7 +102,7 @@ def test_the_search_pages_year_partial_draws_facet_rows_oldest_first():
     assert render_to_string("includes/_chart_years.html", {"years": []}).strip() == ""
 
 
-def test_resolution_speaker_and_country_pages_show_their_charts(client, archive):
+def test_resolution_speaker_and_country_pages_show_their_charts(client, resolution_2341):
     page = client.get("/resolutions/2341/").content.decode()
     assert 'id="resolution-years-title"' in page and 'href="/search/?resolution=sc-2341&amp;year=2019"' in page
     assert "Cited together with" in page and 'href="/resolutions/2286/"' in page
@@ -114,13 +115,13 @@ def test_resolution_speaker_and_country_pages_show_their_charts(client, archive)
     assert 'href="/search/?country=chile&amp;year=2021"' in page
 
 
-def test_a_page_without_dated_statements_has_no_chart(client, archive):
+def test_a_page_without_dated_statements_has_no_chart(client, resolution_2341):
     speaker = Speaker.objects.get(name="Cy Odd")
     assert "chart__svg" not in client.get(speaker.get_absolute_url()).content.decode()
 
 
-def test_charts_count_in_the_database_in_one_query(archive, django_assert_num_queries):
+def test_charts_count_in_the_database_in_one_query(resolution_2341, django_assert_num_queries):
     with django_assert_num_queries(1):
-        charts.statements_per_year(Statement.objects.citing(archive))
+        charts.statements_per_year(Statement.objects.citing(resolution_2341))
     with django_assert_num_queries(1):
-        list(charts.cited_together(archive))
+        list(charts.cited_together(resolution_2341))

@@ -48,7 +48,7 @@ def test_csv_export_of_a_search_holds_every_result_in_search_order_with_a_header
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'attachment; filename="statements-search.csv"' == response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(body(response))))
-    total, form = search_order({"q": "security"})
+    total, _ = search_order({"q": "security"})
     statements = Statement.objects.in_bulk([int(row["id"]) for row in rows])
     assert len(rows) == total > 0
     first = statements[int(rows[0]["id"])]

@@ -14,14 +14,11 @@ from statements.indexing import retry_thread, update_statements
 from statements.models import Speaker, Statement
 
 from .conftest import SEEDS
-
-
-def found(text):
-    return SearchQuerySet().models(Statement).filter(content=text).count()
+from .factories import index_hits
 
 
 @pytest.fixture
-def archive(transactional_db, search_index):
+def committed_seeds(transactional_db, search_index):
     call_command("ingest", str(SEEDS), stdout=StringIO())
 
 
@@ -38,25 +35,25 @@ def write_lock_held_by_another_writer():
 
 
 def test_a_statement_deleted_while_the_index_is_locked_stops_being_searchable(
-    archive, write_lock_held_by_another_writer
+    committed_seeds, write_lock_held_by_another_writer
 ):
     Statement.objects.get(source__startswith="004").delete()
     assert retry_thread.wait_until_idle(timeout=30)
-    assert found("GICNT") == 0
+    assert index_hits("GICNT") == 0
     assert SearchQuerySet().models(Statement).count() == 2
 
 
 def test_a_speaker_renamed_while_the_index_is_locked_is_found_by_the_new_name(
-    archive, write_lock_held_by_another_writer
+    committed_seeds, write_lock_held_by_another_writer
 ):
     speaker = Speaker.objects.get(name="Kentaro Sonoura")
     speaker.name = "Kentaro Sonura"
     speaker.save()
     assert retry_thread.wait_until_idle(timeout=30)
-    assert found("Sonoura") == 0 and found("Sonura") == 1
+    assert index_hits("Sonoura") == 0 and index_hits("Sonura") == 1
 
 
-def test_removing_a_citation_reindexes_the_statement(archive):
+def test_removing_a_citation_reindexes_the_statement(committed_seeds):
     from haystack.inputs import Exact
 
     statement = Statement.objects.get(source__startswith="003")
@@ -65,7 +62,7 @@ def test_removing_a_citation_reindexes_the_statement(archive):
     assert SearchQuerySet().filter(resolution=Exact("sc-2295")).count() == 0
 
 
-def test_sync_index_repairs_a_missing_and_an_orphaned_entry(archive):
+def test_sync_index_repairs_a_missing_and_an_orphaned_entry(committed_seeds):
     statement = Statement.objects.get(source__startswith="000")
     connections["default"].get_backend().remove(f"statements.statement.{statement.pk}")
     Statement.objects.filter(source__startswith="004").delete()  # a queryset delete still signals
@@ -79,25 +76,25 @@ def test_sync_index_repairs_a_missing_and_an_orphaned_entry(archive):
     call_command("sync_index", stdout=out)
     assert "1 indexed, 1 removed, 0 reindexed" in out.getvalue()
     call_command("sync_index", "--check", stdout=StringIO())
-    assert found("ghost") == 0 and found("infrastructure") == 1
+    assert index_hits("ghost") == 0 and index_hits("infrastructure") == 1
 
 
-def test_sync_index_reindexes_an_entry_older_than_its_statement(archive):
+def test_sync_index_reindexes_an_entry_older_than_its_statement(committed_seeds):
     from django.utils import timezone
 
     statement = Statement.objects.get(source__startswith="004")
     # A queryset update sends no signal: the index keeps the old title, as after a lost update.
     Statement.objects.filter(pk=statement.pk).update(title="Closing Remarks on Safeguards", modified=timezone.now())
-    assert found("Safeguards") == 0
+    assert index_hits("Safeguards") == 0
     with pytest.raises(CommandError, match="drifted"):
         call_command("sync_index", "--check", stdout=StringIO())
     out = StringIO()
     call_command("sync_index", stdout=out)
     assert "1 out of date" in out.getvalue() and "1 reindexed" in out.getvalue()
-    assert found("Safeguards") == 1
+    assert index_hits("Safeguards") == 1
 
 
-def test_sync_index_rebuilds_an_index_built_with_other_fields(archive):
+def test_sync_index_rebuilds_an_index_built_with_other_fields(committed_seeds):
     ix = open_dir(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
     writer = ix.writer()
     writer.remove_field("modified")  # as an index built by an older version of the code
@@ -108,4 +105,4 @@ def test_sync_index_rebuilds_an_index_built_with_other_fields(archive):
     call_command("sync_index", stdout=out)
     assert "rebuilding" in out.getvalue()
     call_command("sync_index", "--check", stdout=StringIO())
-    assert found("infrastructure") == 1
+    assert index_hits("infrastructure") == 1

@@ -12,15 +12,9 @@ from statements.models import Citation, Country, DocumentReference, Resolution, 
 from statements.parsing import PARSER_VERSION
 
 from .conftest import SEEDS
-from .factories import make_statement
+from .factories import ingest, make_statement
 
 pytestmark = pytest.mark.django_db
-
-
-def ingest(*paths, **options):
-    out, err = StringIO(), StringIO()
-    call_command("ingest", *map(str, paths), stdout=out, stderr=err, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def test_seeds_load_into_three_statements_two_speakers_and_four_resolutions(seeded):

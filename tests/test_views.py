@@ -1,16 +1,14 @@
 """The pages people read: what a researcher sees on each, and what must never break."""
 
-import datetime as dt
 import re
 
 import pytest
 from django.template.loader import render_to_string
 
-from statements.ingest import MeetingInfo, Overrides, ingest_text
 from statements.markup import linked_paragraphs
 from statements.models import Citation, Country, Meeting, Resolution, Speaker, Statement
 
-from .factories import make_statement
+from .factories import make_meeting_statement, make_statement
 
 INFRASTRUCTURE = "Protection of Critical Infrastructure Against Terrorist Attacks"
 XSS_TEXT = (
@@ -38,13 +36,6 @@ def infrastructure(seeded):
 @pytest.fixture
 def peace_operations(seeded):
     return Statement.objects.get(document_references__symbol="S/PV.7750")
-
-
-def make_meeting_statement(source, text, position, symbol="S/PV.8699 (Resumption 1)"):
-    meeting = MeetingInfo(symbol, dt.date(2020, 1, 9), "Maintenance of international peace and security")
-    outcome = ingest_text(source, text, Overrides(meeting=meeting, position=position))
-    assert outcome.status == "created", outcome.error
-    return Statement.objects.get(pk=outcome.statement_id)
 
 
 # --- Home -------------------------------------------------------------------------------

@@ -13,18 +13,11 @@ from django.core.management import CommandError, call_command
 from statements.models import Citation, Meeting, Resolution, Speaker, Statement
 
 from .conftest import CORPUS
+from .factories import ingest
 
 pytestmark = pytest.mark.django_db
 MANIFEST_DIR = Path(__file__).resolve().parent / "excerpts" / "manifest"
 MANIFEST = MANIFEST_DIR / "metadata.csv"
-
-
-def ingest(*paths, manifest=None, **options):
-    out, err = StringIO(), StringIO()
-    if manifest:
-        options["manifest"] = [str(manifest)]
-    call_command("ingest", *map(str, paths), stdout=out, stderr=err, workers=1, **options)
-    return out.getvalue(), err.getvalue()
 
 
 def counts():

@@ -8,17 +8,16 @@ from playwright.sync_api import expect
 from statements.ingest import Overrides
 from statements.models import Resolution, Speaker, Statement
 
-from .conftest import screenshot
+from .conftest import PHONE, has_no_horizontal_scroll, screenshot
 from .factories import make_statement
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 800}
 YEARS = [2014, 2015, 2015, 2016, 2018, 2019, 2019, 2019, 2020, 2021, 2021]
 
 
 @pytest.fixture
-def archive(live_archive, settings):
+def bessho_over_the_years(live_archive, settings):
     """The seeds and a run of Koro Bessho's statements over the years, citing resolution 2341."""
     settings.RATELIMIT_ENABLED = False
     for number, year in enumerate(YEARS):
@@ -35,13 +34,9 @@ def archive(live_archive, settings):
     return live_archive
 
 
-def has_no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-
-
-def test_clicking_a_year_on_a_speakers_chart_lands_on_their_statements_of_that_year(archive, page):
+def test_clicking_a_year_on_a_speakers_chart_lands_on_their_statements_of_that_year(bessho_over_the_years, page):
     speaker = Speaker.objects.get(name="Koro Bessho")
-    page.goto(archive.url + speaker.get_absolute_url())
+    page.goto(bessho_over_the_years.url + speaker.get_absolute_url())
     bar = page.locator("#speaker-years-caption ~ .chart__scroll a.chart__link", has_text="2019")
     assert bar.get_attribute("aria-label").startswith("2019: 3")
     screenshot(page, "analytics-speaker")
@@ -51,8 +46,10 @@ def test_clicking_a_year_on_a_speakers_chart_lands_on_their_statements_of_that_y
     assert page.locator(".results-head__count").inner_text().startswith(f"All {expected} statement")
 
 
-def test_clicking_a_year_on_a_resolutions_chart_lands_on_the_statements_citing_it_that_year(archive, page):
-    page.goto(archive.url + "/resolutions/2341/")
+def test_clicking_a_year_on_a_resolutions_chart_lands_on_the_statements_citing_it_that_year(
+    bessho_over_the_years, page
+):
+    page.goto(bessho_over_the_years.url + "/resolutions/2341/")
     chart = page.locator("figure.chart")
     assert "Statements citing it, per year" in chart.locator("figcaption").inner_text()
     assert chart.locator("a.chart__link").count() == len({*YEARS, 2017})
@@ -67,8 +64,8 @@ def test_clicking_a_year_on_a_resolutions_chart_lands_on_the_statements_citing_i
     assert page.locator(".results-head__count").inner_text().startswith(f"All {expected} statement")
 
 
-def test_a_year_bar_is_reachable_and_visible_with_the_keyboard(archive, page):
-    page.goto(archive.url + "/resolutions/2341/")
+def test_a_year_bar_is_reachable_and_visible_with_the_keyboard(bessho_over_the_years, page):
+    page.goto(bessho_over_the_years.url + "/resolutions/2341/")
     first_bar = page.locator("a.chart__link").first
     first_bar.focus()
     stroke = first_bar.locator(".chart__hit").evaluate("element => getComputedStyle(element).stroke")
@@ -77,10 +74,10 @@ def test_a_year_bar_is_reachable_and_visible_with_the_keyboard(archive, page):
     page.wait_for_url("**/search/?resolution=sc-2341&year=2014")
 
 
-def test_the_citation_box_copies_the_citation(archive, page):
+def test_the_citation_box_copies_the_citation(bessho_over_the_years, page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     statement = Statement.objects.get(title="Keynote Address")
-    page.goto(archive.url + statement.get_absolute_url())
+    page.goto(bessho_over_the_years.url + statement.get_absolute_url())
     button = page.locator("button[data-copy=cite-text]")
     button.click()
     expect(button).to_have_text("Copied")
@@ -88,7 +85,7 @@ def test_the_citation_box_copies_the_citation(archive, page):
     screenshot(page, "analytics-statement-cite")
 
 
-def test_charts_and_citations_fit_a_phone(archive, page):
+def test_charts_and_citations_fit_a_phone(bessho_over_the_years, page):
     page.set_viewport_size(PHONE)
     speaker = Speaker.objects.get(name="Koro Bessho")
     statement = Statement.objects.get(title="Keynote Address")
@@ -98,6 +95,6 @@ def test_charts_and_citations_fit_a_phone(archive, page):
         ("/countries/japan/", "analytics-country-phone"),
         (statement.get_absolute_url(), "analytics-statement-phone"),
     ]:
-        page.goto(archive.url + path)
+        page.goto(bessho_over_the_years.url + path)
         assert has_no_horizontal_scroll(page), path
         screenshot(page, name)

@@ -4,9 +4,8 @@ import datetime as dt
 
 import pytest
 
-from statements.ingest import Overrides, ingest_text
-
 from .conftest import screenshot
+from .factories import make_statement
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +21,7 @@ def archive_with_many(live_archive):
             f"Mr. Delegate{n} ({country}): {country} supports multilateral diplomacy and the work of the "
             f"Security Council under resolution 2341 (2017) on critical infrastructure, point {n}."
         )
-        outcome = ingest_text(
-            f"extra-{n:02}.txt", text, Overrides(fields={"date": dt.date(2019, 1, 1) + dt.timedelta(days=n)})
-        )
-        assert outcome.status == "created", outcome.error
+        make_statement(f"extra-{n:02}.txt", text, date=dt.date(2019, 1, 1) + dt.timedelta(days=n))
     return live_archive
 
 
@@ -68,7 +64,7 @@ def test_resolution_search_links_to_the_resolution_and_marks_the_number(archive_
 
 
 def test_html_in_a_statement_never_runs_on_the_search_page(live_archive, page):
-    ingest_text(
+    make_statement(
         "xss.txt",
         "Mr. Smith (South Africa): We reject <img src=x onerror=\"document.title='owned'\"> and <script>document.title='owned'</script> entirely.",
     )
