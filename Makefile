@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := archive.settings
 SECRET_KEY_FILE := var/secret_key
 export DJANGO_SECRET_KEY ?= $(shell test -s $(SECRET_KEY_FILE) || { mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); }; cat $(SECRET_KEY_FILE))
 
-.PHONY: run serve test install install-test browser data clean
+.PHONY: run test test-fast lint install install-test browser data clean
 
 run: install data
 	@echo ""
@@ -18,14 +18,39 @@ run: install data
 	@echo ""
 	PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py archive.wsgi
 
-# The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432.
+# Lint, then the whole suite on SQLite, then again on PostgreSQL when one answers at
+# TEST_POSTGRES_URL. The closing lines give both results; it fails if either pass fails.
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-test: install-test browser
-	$(PY) -m pytest
-	@if $(PY) -c 'import socket; socket.create_connection(("127.0.0.1", 5432), timeout=2)' 2>/dev/null; then \
-		echo "PostgreSQL answers on 127.0.0.1:5432: running the suite against it too"; \
-		DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest; \
-	else echo "No PostgreSQL on 127.0.0.1:5432: the suite ran on SQLite only"; fi
+PYTEST ?= $(PY) -m pytest
+POSTGRES_ANSWERS := import socket, sys, dj_database_url; db = dj_database_url.parse(sys.argv[1]); \
+	socket.create_connection((db["HOST"] or "localhost", int(db["PORT"] or 5432)), timeout=2)
+test: install-test browser lint
+	@log=$$(mktemp -d); \
+	{ $(PYTEST); echo $$? > $$log/sqlite.status; } 2>&1 | tee $$log/sqlite.out; \
+	if $(PY) -c '$(POSTGRES_ANSWERS)' '$(TEST_POSTGRES_URL)' 2>/dev/null; then \
+		echo "PostgreSQL answers at $(TEST_POSTGRES_URL): the second pass runs against it"; \
+		{ DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST); echo $$? > $$log/postgres.status; } 2>&1 \
+			| tee $$log/postgres.out; \
+	fi; \
+	summary() { tail -n 1 $$log/$$1.out | sed 's/^=* *//; s/ *=*$$//'; }; \
+	result() { if [ ! -f $$log/$$1.status ]; then echo "not run: $$2"; \
+		elif [ "$$(cat $$log/$$1.status)" = 0 ]; then echo "passed ($$(summary $$1))"; \
+		else echo "FAILED ($$(summary $$1))"; fi; }; \
+	echo ""; \
+	echo "SQLite pass:     $$(result sqlite)"; \
+	echo "PostgreSQL pass: $$(result postgres "no PostgreSQL answers at $(TEST_POSTGRES_URL) (set TEST_POSTGRES_URL)")"; \
+	status=0; for pass in sqlite postgres; do \
+		[ ! -f $$log/$$pass.status ] || [ "$$(cat $$log/$$pass.status)" = 0 ] || status=1; done; \
+	rm -rf $$log; exit $$status
+
+# The suite without the slow tests (processes killed mid-work, real corpus, the browser):
+# under two minutes, for the edit-test loop. `make test` and CI run everything.
+test-fast: install-test
+	$(PYTEST) -m "not slow and not browser"
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # A virtual environment with exactly what requirements.txt pins; reinstalled only when it changes.
 $(VENV)/.installed: requirements.txt

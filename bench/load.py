@@ -13,6 +13,7 @@ and open file descriptors per worker at the start and the end. Traffic goes to l
 
 import argparse
 import csv
+import http.client
 import json
 import os
 import random
@@ -92,7 +93,7 @@ def reader(base, paths, deadline, results, lock):
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code
-        except Exception:  # a refused or dropped connection counts as a server failure
+        except (OSError, http.client.HTTPException):  # a refused or dropped connection: a server failure
             status = 599
         elapsed = time.monotonic() - started
         with lock:
@@ -125,19 +126,20 @@ def main():
     manage(env, "collectstatic", "--no-input", stdout=subprocess.DEVNULL)
 
     port = free_port()
+    server_log = open(data / "gunicorn.log", "w")  # noqa: SIM115 - open while the server runs, closed below
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "--config", "gunicorn.conf.py", "archive.wsgi"],
         cwd=REPO,
         env={**env, "PORT": str(port)},
         stdout=subprocess.DEVNULL,
-        stderr=open(data / "gunicorn.log", "w"),
+        stderr=server_log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/", timeout=2).read()
             break
-        except Exception:
+        except (OSError, http.client.HTTPException):  # not serving yet
             time.sleep(0.2)
     pids = worker_pids(server.pid)
     files_before = {pid: open_files(pid) for pid in pids}
@@ -184,11 +186,12 @@ def main():
         thread.join()
     elapsed = time.monotonic() - started
     import_out, import_err = importer.communicate()
-    edit_out, edit_err = editor.communicate()
+    edit_out, _ = editor.communicate()
     # gunicorn recycles workers (max_requests): count the ones serving now, whatever their pid.
     files_after = {pid: open_files(pid) for pid in worker_pids(server.pid)}
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
+    server_log.close()
 
     sync = manage(env, "sync_index", "--check", check=False, capture_output=True, text=True)
     counts = manage(

@@ -20,6 +20,7 @@ Datasette is installed into its own virtual environment under bench/.datasette-v
 
 import argparse
 import gzip
+import http.client
 import json
 import os
 import shutil
@@ -89,7 +90,7 @@ def wait_for(url, seconds=60):
         try:
             urllib.request.urlopen(url, timeout=5).read()
             return
-        except Exception:
+        except (OSError, http.client.HTTPException):  # not serving yet
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
@@ -117,7 +118,8 @@ def cut_pieces(text, limit=PIECE_CHARS):
 def write_100k_variant(corpus, folder, target=100_000):
     """UNGDC speeches cut into ~2 KB pieces, each its own record; returns the file path."""
     out_path = folder / "ungdc_pieces.jsonl.gz"
-    unsc = sum(1 for _ in open(corpus / "unsc_2020" / "metadata.csv", encoding="utf-8")) - 1
+    with open(corpus / "unsc_2020" / "metadata.csv", encoding="utf-8") as manifest:
+        unsc = sum(1 for _ in manifest) - 1
     wanted, written = target - unsc, 0
     with (
         gzip.open(corpus / "ungdc" / "ungdc_1946-2024.jsonl.gz", "rt", encoding="utf-8") as source,

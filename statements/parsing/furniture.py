@@ -90,24 +90,7 @@ TRAILING_COUNTER = re.compile(r"\s+(\d{1,3})/(\d{1,3})(?:\s+[S$]/[\d/]*)?\s*$")
 # before a month (`24/25 March`), never 9/11 or 24/7.
 LONE_COUNTER = re.compile(
     r"(?<![\w/.,-])(\d{1,3})/(\d{1,3})(?![\w/]|\s+(?:"
-    + "|".join(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-            "of",
-            "th",
-        ]
-    )
+    + "January|February|March|April|May|June|July|August|September|October|November|December|of|th"
     + r")\b)"
 )
 INTRODUCES_NUMBER = re.compile(

@@ -56,7 +56,6 @@ class HaystackSearch:
 
     def index_version(self):
         """None: a search server's index has no version to read; exports are keyed on the rows."""
-        return None
 
     def run(self, request: SearchRequest) -> SearchOutcome:
         try:

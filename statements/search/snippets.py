@@ -61,7 +61,7 @@ class Highlighter:
                         prefixes.add(_common_prefix(word.lower(), token.text))
         self.exact = re.compile("|".join(exact), re.IGNORECASE) if exact else None
         words = sorted((p for p in prefixes if p), key=len, reverse=True)
-        self.candidates = re.compile(r"\b(?:%s)\w*" % "|".join(map(re.escape, words)), re.IGNORECASE) if words else None
+        self.candidates = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\w*", re.IGNORECASE) if words else None
 
     def snippet(self, text: str, width: int = SNIPPET_CHARS) -> Snippet:
         hits = self._hits(text[:SCAN_CHARS])

@@ -39,7 +39,7 @@ def index_damage(path):
         ix = storage.open_index()
         IndexFiles(storage, read_toc(ix)).check()
         ix.doc_count()
-    except Exception as error:  # whoosh raises many kinds for a damaged TOC (EOFError, struct.error, ...)
+    except Exception as error:  # noqa: BLE001 - whoosh raises many kinds for a damaged TOC (EOFError, struct.error, ...)
         return f"{error.__class__.__name__}: {error}"
     return None
 
