@@ -9,7 +9,6 @@ import logging
 import multiprocessing
 import threading
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -130,40 +129,32 @@ def digest_of(text: str, overrides: Overrides | None) -> str:
     return content_hash(f"parser {PARSER_VERSION}\n" + text + (overrides.as_key() if overrides else ""))
 
 
-def ingest_text(source: str, text: str, overrides: Overrides | None = None, dry_run: bool = False) -> Outcome:
+def ingest_text(source: str, text: str, overrides: Overrides | None = None) -> Outcome:
     """Parse a statement's text and store it under its source name."""
     try:
         parsed = parse_with_overrides(text, overrides, None)
     except ParseError as error:
         return Outcome(source, FAILED, error=str(error))
-    return save_parsed(source, parsed, digest_of(text, overrides), overrides, dry_run=dry_run)
+    return save_parsed(source, parsed, digest_of(text, overrides), overrides)
 
 
-def ingest_file(path: Path, source: str | None = None, overrides: Overrides | None = None, dry_run=False) -> Outcome:
-    """Read, decode and store one text file; unreadable files come back FAILED with the reason."""
-    source = source or path.name
-    try:
-        text = decode_text(path.read_bytes())
-    except OSError as error:
-        return Outcome(source, FAILED, error=f"cannot read the file: {error.strerror or error}")
-    except ParseError as error:
-        return Outcome(source, FAILED, error=str(error))
-    return ingest_text(source, text, overrides, dry_run=dry_run)
-
-
-def ingest_records(records, dry_run=False, workers=1, want_parsed=False):
+def ingest_records(records, dry_run=False, workers=1, want_parsed=False, known=None):
     """Import records (statements.sources.Record), yielding (record, Outcome) in their order.
 
     Unchanged statements (same text, same metadata) are recognised by their content hash
     before any parsing, so re-running an interrupted import skips quickly to where it
     stopped. With workers > 1, texts are parsed in that many processes while this one
     writes: parsing is pure, and the database has one writer.
+
+    `known` maps the sources already stored to their content hashes (read from the database
+    when not given). A dry run reads nothing else: it previews without a database.
     """
-    known = dict(Statement.objects.values_list("source", "content_hash"))
+    if known is None:
+        known = stored_hashes()
     jobs = (_prepare(record, known, want_parsed) for record in records)
     if workers <= 1:
         for record, digest, job, early in jobs:
-            yield record, early or _finish(record, digest, _parse_job(job), dry_run)
+            yield record, early or _finish(record, digest, _parse_job(job), dry_run, known)
         return
     in_flight = threading.BoundedSemaphore(workers * 16)  # bounds the texts held in memory
 
@@ -175,7 +166,7 @@ def ingest_records(records, dry_run=False, workers=1, want_parsed=False):
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for (record, digest, _, early), parsed in pool.imap(_parse_prepared, bounded(jobs), chunksize=2):
             in_flight.release()
-            yield record, early or _finish(record, digest, parsed, dry_run)
+            yield record, early or _finish(record, digest, parsed, dry_run, known)
 
 
 def _prepare(record, known, want_parsed):
@@ -218,18 +209,25 @@ def _parse_job(job):
         return error
 
 
-def _finish(record, digest, parsed, dry_run):
+def stored_hashes() -> dict[str, str]:
+    """Each stored statement's source name and content hash."""
+    return dict(Statement.objects.values_list("source", "content_hash"))
+
+
+def _finish(record, digest, parsed, dry_run, known):
     if isinstance(parsed, ParseError):
         return Outcome(record.source, FAILED, error=str(parsed))
-    return save_parsed(record.source, parsed, digest, record.overrides, dry_run=dry_run)
+    if dry_run:
+        stored = known.get(record.source)
+        status = UNCHANGED if stored == digest else UPDATED if stored else CREATED
+        return Outcome(record.source, status, parsed=parsed)
+    return save_parsed(record.source, parsed, digest, record.overrides)
 
 
-def save_parsed(source, parsed: ParsedStatement, digest: str, overrides=None, dry_run=False) -> Outcome:
+def save_parsed(source, parsed: ParsedStatement, digest: str, overrides=None) -> Outcome:
     existing = Statement.objects.filter(source=source).only("pk", "content_hash").first()
     if existing and existing.content_hash == digest:
         return Outcome(source, UNCHANGED, existing.pk, parsed=parsed)
-    if dry_run:
-        return Outcome(source, UPDATED if existing else CREATED, existing and existing.pk, parsed=parsed)
     try:
         with transaction.atomic():
             statement = _write(source, parsed, digest, overrides, existing)

@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -11,7 +13,7 @@ from haystack.query import SearchQuerySet
 from statements.models import Citation, Country, DocumentReference, Resolution, Speaker, Statement
 from statements.parsing import PARSER_VERSION
 
-from .conftest import SEEDS
+from .conftest import REPO, SEEDS, subprocess_env
 from .factories import ingest, make_statement
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,22 @@ def test_a_year_before_the_united_nations_is_not_read_as_a_resolution_year():
     parsed = parse_statement("Mr. Bessho (Japan): We recall resolution 1234 (1942) and resolution 1540 (2004).")
     years = {ref.number: ref.year for ref in parsed.resolutions}
     assert years.get(1540) == 2004 and years.get(1234) is None
+
+
+@pytest.mark.slow
+def test_a_dry_run_on_a_fresh_clone_previews_the_seeds_without_a_database(tmp_path):
+    env = subprocess_env(tmp_path / "var")
+    preview = subprocess.run(
+        [sys.executable, "manage.py", "ingest", "--dry-run", "--json", str(SEEDS)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert "Traceback" not in preview.stderr
+    assert "no archive database yet (python manage.py migrate creates it)" in preview.stderr
+    assert [json.loads(line)["source"] for line in preview.stdout.splitlines()] == sorted(
+        path.name for path in SEEDS.glob("*.txt")
+    )
+    assert "3 files read: 3 would be created" in preview.stderr

@@ -24,9 +24,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from statements.indexing import deferred_index_updates, indexed_statements, queue_index_updates, queued_count
-from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records
+from statements.ingest import CREATED, FAILED, UNCHANGED, UPDATED, ingest_records, stored_hashes
 from statements.models import IndexTask, Statement
 from statements.sources import ManifestError, file_records, is_jsonl, read_jsonl, read_manifest
 
@@ -146,11 +147,12 @@ class Command(BaseCommand):
         progress = Progress(total, sys.stderr)
         started = time.monotonic()
         workers = 1 if options["json"] else max(1, options["workers"])
+        known = self.stored_for_preview() if options["dry_run"] else None
         try:
             # A dry run writes nothing, not even what an earlier process left queued for the index.
             with contextlib.nullcontext() if options["dry_run"] else deferred_index_updates():
                 for record, outcome in ingest_records(
-                    records, dry_run=options["dry_run"], workers=workers, want_parsed=options["json"]
+                    records, dry_run=options["dry_run"], workers=workers, want_parsed=options["json"], known=known
                 ):
                     counts[outcome.status] += 1
                     if outcome.status == FAILED:
@@ -173,6 +175,16 @@ class Command(BaseCommand):
                 f"interrupted after {progress.done:,} statements; what was stored is indexed; run the same command again to finish"
             ) from None
         self.report(progress.done, counts, failures, ignored, imported, time.monotonic() - started, options)
+
+    def stored_for_preview(self):
+        """What a dry run compares with; before the first `migrate` there is nothing, and that is fine."""
+        try:
+            return stored_hashes()
+        except DatabaseError:
+            self.stderr.write(
+                "no archive database yet (python manage.py migrate creates it): every statement would be created"
+            )
+            return {}
 
     def collect(self, options):
         """(how many records, None if not known before reading; the records; columns ignored)."""
