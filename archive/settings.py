@@ -215,7 +215,6 @@ def haystack_connection():
 
 
 HAYSTACK_CONNECTIONS = {"default": haystack_connection()}
-HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
 
 # --- Project -----------------------------------------------------------------
 
@@ -235,7 +234,6 @@ RATELIMIT_LOGIN_PER_ADDRESS = 30
 EXPORTS_KEPT = int(os.environ.get("ARCHIVE_EXPORTS_KEPT", "50"))
 EXPORTS_PER_ADDRESS = int(os.environ.get("ARCHIVE_EXPORTS_PER_ADDRESS", "2"))
 
-ARCHIVE_SEEDS_DIR = BASE_DIR / "seeds"
 # The archive as a dataset: `manage.py export_dataset` writes here, /data/ lists and serves it.
 ARCHIVE_DATASET_DIR = Path(os.environ.get("ARCHIVE_DATASET_DIR", DATA_DIR / "dataset"))
 HAYSTACK_SIGNAL_PROCESSOR = "statements.indexing.StatementSignalProcessor"

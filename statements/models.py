@@ -157,10 +157,6 @@ class Speaker(models.Model):
         return reverse("statements:speaker-detail", args=[self.pk, slugify(self.name) or "speaker"])
 
     @property
-    def surname(self):
-        return self.name.split()[-1].casefold()
-
-    @property
     def directory_name(self):
         """As a directory lists people: "Bessho, Koro"."""
         *given, surname = self.name.split()

@@ -12,7 +12,7 @@ Whatever the header does not say stays None: the parser never guesses.
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .countries import canonical_country, country_in_role
 
@@ -44,7 +44,6 @@ class Header:
     forum: str | None = None
     occasion: str | None = None
     language: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 HONORIFIC = (

@@ -324,7 +324,6 @@ class IndexCache:
             (segment_facts[reader.segment().segment_id()], offset)
             for reader, offset in searcher.reader().leaf_readers()
         ]
-        self.doc_count = searcher.doc_count_all()
         self.all_docs = frozenset(searcher.reader().all_doc_ids())
         self.live_count = len(self.all_docs)
         self.keys = {name: list(chain.from_iterable(facts.keys[name] for facts, _ in leaves)) for name in FACET_FIELDS}
