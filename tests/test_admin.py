@@ -16,19 +16,23 @@ def editor(admin_client):
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url, shown, not_shown",
     [
-        "/admin/",
-        "/admin/statements/statement/",
-        "/admin/statements/statement/?q=infrastructure",
-        "/admin/statements/speaker/",
-        "/admin/statements/country/",
-        "/admin/statements/resolution/",
-        "/admin/statements/meeting/",
+        ("/admin/", "Statements", None),
+        ("/admin/statements/statement/", "Keynote Address", None),
+        ("/admin/statements/statement/?q=infrastructure", "Protection of Critical Infrastructure", "Keynote Address"),
+        ("/admin/statements/speaker/", "Kentaro Sonoura", None),
+        ("/admin/statements/country/", "Japan", None),
+        ("/admin/statements/resolution/", "S/RES/2341", None),
+        ("/admin/statements/meeting/", "0 meetings", None),
     ],
 )
-def test_admin_lists_open_for_an_editor(seeded, editor, url):
-    assert editor.get(url).status_code == 200
+def test_admin_lists_show_an_editor_the_archives_rows(seeded, editor, url, shown, not_shown):
+    response = editor.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert shown in page
+    assert not_shown is None or not_shown not in page
 
 
 def test_statement_change_form_shows_citations_inline(seeded, editor):
