@@ -22,6 +22,7 @@ get wrong, handled here:
 - Bulk imports queue as they go and drain everything in one batched update at the end.
 """
 
+import ctypes
 import datetime as dt
 import logging
 import os
@@ -216,18 +217,31 @@ def _write_elsewhere(backend, index, ids, using):
             backend.remove(statement_identifier(missing))
 
 
+try:
+    # Looked up once here: a forked child should call it, not import or load a library.
+    _prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+except (OSError, AttributeError):
+    _prctl = None  # not Linux: children of a killed writer may linger until their queue closes
+PR_SET_PDEATHSIG = 1
+_forking_pid = None
+
+
+def _remember_forking_process():
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
 def _die_with_parent():
     """In a forked child: be killed when the parent dies, so a killed rebuild leaves no workers behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: children of a killed writer may linger until their queue closes
+    if _prctl is None:
+        return
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _forking_pid:  # the parent died before the line above: no signal would come
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_die_with_parent)
+    os.register_at_fork(before=_remember_forking_process, after_in_child=_die_with_parent)
 
 
 def writer_options(documents: int) -> dict:

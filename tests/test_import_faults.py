@@ -7,9 +7,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import REPO, subprocess_env
 
-FILES = 100
+pytestmark = pytest.mark.slow  # separate processes, a whole import each
+
+FILES = 200
+KILL_AFTER = 40
 
 
 def stored(database):
@@ -20,7 +25,7 @@ def stored(database):
         return 0
 
 
-def test_error_on_file_37_then_kill_9_then_a_rerun_gives_exactly_100_statements(tmp_path):
+def test_error_on_file_37_then_kill_9_then_a_rerun_stores_every_statement_once(tmp_path):
     texts = tmp_path / "texts"
     texts.mkdir()
     for number in range(1, FILES + 1):
@@ -43,15 +48,14 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_gives_exactly_100_statements(
         start_new_session=True,
     )
     database = tmp_path / "archive.sqlite3"
-    deadline = time.monotonic() + 60
-    while stored(database) < 40 and importer.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        os.killpg(importer.pid, signal.SIGKILL)  # past file 37, before the end
-    except ProcessLookupError:
-        pass  # it ended first: the count below says so
+    deadline = time.monotonic() + 300
+    while stored(database) < KILL_AFTER:  # past file 37, with most of the files still to go
+        assert importer.poll() is None, "the import ended before the kill"
+        assert time.monotonic() < deadline, f"{stored(database)} statements stored after 300 s"
+        time.sleep(0.01)
+    os.killpg(importer.pid, signal.SIGKILL)
     importer.wait()
-    assert 0 < stored(database) < FILES
+    assert KILL_AFTER <= stored(database) < FILES, "the kill landed after the import had finished"
 
     bad.write_text("Mr. Delegate37 (Japan): We recall resolution 1037. " + "Peace matters. " * 50, encoding="utf-8")
     rerun = subprocess.run([*manage, "ingest", str(texts)], cwd=REPO, env=env, capture_output=True, text=True)

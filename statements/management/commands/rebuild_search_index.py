@@ -30,6 +30,7 @@ from statements.search.whoosh_internals import IndexFiles, open_storage, read_to
 
 logger = logging.getLogger(__name__)
 CHUNK = 2000
+PROGRESS_EVERY = 200
 
 
 def index_damage(path):
@@ -70,10 +71,11 @@ def rebuild_whoosh(backend: WhooshSearchBackend, index, progress=None) -> int:
     try:
         _align_schema(writer, schema)
         for start in range(0, len(ids), CHUNK):
-            for statement in index.index_queryset().filter(pk__in=ids[start : start + CHUNK]):
+            statements = index.index_queryset().filter(pk__in=ids[start : start + CHUNK])
+            for done, statement in enumerate(statements, start + 1):
                 writer.add_document(**whoosh_document(backend, index, statement))
-            if progress:
-                progress(min(start + CHUNK, len(ids)), len(ids))
+                if progress and (done % PROGRESS_EVERY == 0 or done == len(ids)):
+                    progress(done, len(ids))
         # CLEAR drops every existing segment in the same commit that adds the new one.
         writer.commit(mergetype=CLEAR)
     except BaseException:
@@ -109,6 +111,7 @@ class Command(BaseCommand):
     help = "Rebuild the search index from the database; readers keep the old index until the new one is complete."
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         backend = connections["default"].get_backend()
         index = connections["default"].get_unified_index().get_index(Statement)
         started = time.monotonic()
@@ -123,8 +126,12 @@ class Command(BaseCommand):
         self.stdout.write(f"indexed {count} statements in {time.monotonic() - started:.1f} s")
 
     def progress(self, done, total):
+        """Statements written so far: redrawn on a terminal; a line each with -v 2 (a kill test waits for them)."""
         if self.stderr.isatty():
             self.stderr.write(f"\r{done}/{total} statements", ending="")
+        elif self.verbosity >= 2:
+            self.stdout.write(f"{done}/{total} statements written" + (", committing" if done == total else ""))
+            self.stdout.flush()
 
     def clean_damaged_copies(self, path):
         parent, name = os.path.split(path.rstrip(os.sep))
