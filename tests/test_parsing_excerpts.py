@@ -1,9 +1,14 @@
 """The parser against short excerpts of real UN records (tests/excerpts/), one trap each.
 
 The excerpts come from the Security Council's 2020 records and the General Debate corpus
-(../shared/corpus/README.md); whole corpus files are never checked in.
+(../shared/corpus/README.md); whole corpus files are never checked in. Each `<name>.txt`
+sits beside `<name>.expected.json`, everything the parser reads from it (the shape
+`ingest --json` prints), checked by reading it. After a deliberate change to the parser,
+rewrite them with `UPDATE_GOLDEN=1 pytest tests/test_parsing_excerpts.py` and read the diff.
 """
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,8 +19,28 @@ from statements.parsing.citations import resolutions_in
 EXCERPTS = Path(__file__).resolve().parent / "excerpts"
 
 
+# What a manifest or the corpus tells about an excerpt's source, as the parser is given it.
+CONTEXTS = {
+    "unsc_running_head_topic.txt": {
+        "running_heads": ("S/PV.8699 (Resumption 1)", "Maintenance of international peace and security")
+    },
+    "unsc_letter_footer.txt": {"running_heads": ("S/2020/497",)},
+    "ungdc_broken_citation.txt": {"year": 1985},
+}
+NAMES = sorted(path.name for path in EXCERPTS.glob("*.txt"))
+
+
 def parse(name, **context):
     return parse_file((EXCERPTS / name).read_bytes(), SourceContext(**context) if context else None)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_excerpt_parses_to_what_its_expected_file_says(name):
+    expected_path = EXCERPTS / name.replace(".txt", ".expected.json")
+    got = parse(name, **CONTEXTS.get(name, {})).as_json(name)
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert got == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
 def test_a_dated_running_head_inside_a_sentence_is_removed():
