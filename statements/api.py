@@ -23,7 +23,7 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -164,11 +164,17 @@ def page_link(request, **changes):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def page_of(request, total, results, number, size):
-    """The paginated envelope; a page past the last is a 404 (page 1 of nothing is an empty page)."""
+def last_page(number, total, size):
+    """The number of the last page; a page past it is a 404 (page 1 of nothing is an empty page)."""
     last = max(1, -(-total // size))
     if number > last:
         raise ApiError(404, f"page: there is no page {number}; the last is {last}.", {"page": ["Out of range."]})
+    return last
+
+
+def page_of(request, total, results, number, size):
+    """The paginated envelope of a search's results, paged by number."""
+    last = last_page(number, total, size)
     return {
         "count": total,
         "next": page_link(request, page=number + 1) if number < last else None,
@@ -292,9 +298,7 @@ def paginated(request, queryset, serialize, keyset):
         has_next, has_previous = (more, other_way) if forward else (other_way, more)
     else:
         number = data["page"] or 1
-        last = max(1, -(-total // size))
-        if number > last:
-            raise ApiError(404, f"page: there is no page {number}; the last is {last}.", {"page": ["Out of range."]})
+        last_page(number, total, size)
         start = (number - 1) * size
         rows = list(keyset.order(queryset)[start : start + size])
         has_next, has_previous = start + size < total, number > 1
@@ -385,7 +389,7 @@ def statement_full(request, statement):
                 "paragraph": reference.paragraph + 1,
                 "html_url": f"{html_url}#p{reference.paragraph + 1}",
             }
-            for reference in statement.document_references.order_by("paragraph", "symbol")
+            for reference in statement.document_references.in_text_order()
         ],
         "cite": {
             "bibtex": absolute(request, "statement-cite-bibtex", statement.pk),
@@ -395,10 +399,7 @@ def statement_full(request, statement):
 
 
 def with_details(statements):
-    citations = Prefetch(
-        "citations", queryset=Citation.objects.select_related("resolution").order_by("paragraph", "resolution")
-    )
-    return statements.with_people().prefetch_related(citations)
+    return statements.with_citations("paragraph", "resolution")
 
 
 def speaker_json(request, speaker):
@@ -495,7 +496,7 @@ def statement_detail(request, pk):
 
 
 def _speakers():
-    return Speaker.objects.select_related("country").annotate(statement_count=Count("statements"))
+    return Speaker.objects.select_related("country").with_statement_counts()
 
 
 @api_view
@@ -512,7 +513,7 @@ def speaker_detail(request, pk):
 
 
 def _countries():
-    return Country.objects.annotate(statement_count=Count("statements", distinct=True))
+    return Country.objects.with_counts()
 
 
 @api_view
@@ -529,7 +530,7 @@ def country_detail(request, slug):
 
 
 def _meetings():
-    return Meeting.objects.annotate(statement_count=Count("statements"))
+    return Meeting.objects.with_statement_counts()
 
 
 @api_view
@@ -542,7 +543,7 @@ def meeting_detail(request, pk):
     meeting = _meetings().filter(pk=object_id(pk)).first()
     if meeting is None:
         raise ApiError(404, f"No meeting has the id {pk}.")
-    statements = with_details(meeting.statements.all()).order_by(F("position").asc(nulls_last=True), "pk")
+    statements = with_details(meeting.statements.in_meeting_order())
     return {**meeting_json(request, meeting), "speeches": [statement_summary(request, s) for s in statements]}
 
 

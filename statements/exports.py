@@ -21,14 +21,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from archive.middleware import client_address
 
 from .citing import stable_url
-from .models import Citation, Country, Meeting, Speaker, Statement
+from .models import Country, Meeting, Speaker, Statement
 from .search.engine import search_engine
 from .search.forms import SearchForm
 
@@ -67,10 +67,9 @@ def spreadsheet_safe(cell):
 def matching_statements(form, batch=BATCH):
     """Every statement the search finds, in its order, read from the database a batch at a time."""
     request = replace(form.search_request(), page=1, per_page=batch)
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("resolution").order_by("resolution"))
     while True:
         pks = search_engine().run(request).pks
-        rows = Statement.objects.with_people().prefetch_related(citations).in_bulk(pks)
+        rows = Statement.objects.with_citations().in_bulk(pks)
         yield from (rows[pk] for pk in pks if pk in rows)
         if len(pks) < batch:
             return

@@ -8,7 +8,6 @@ import datetime
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
-from .models import Citation, Country, Resolution, Speaker, Statement
+from .models import Country, Resolution, Speaker, Statement
 from .search.engine import search_engine
 from .search.forms import SearchForm
 
@@ -51,7 +50,7 @@ class LatestStatementsFeed(Feed):
         return Statement.objects.all()
 
     def items(self, obj=None):
-        return with_feed_details(self.statements(obj)).order_by("-created", "-pk")[:FEED_ITEMS]
+        return self.statements(obj).with_citations().order_by("-created", "-pk")[:FEED_ITEMS]
 
     def item_link(self, statement):
         return reverse("statements:statement-detail-short", args=[statement.pk])
@@ -78,12 +77,6 @@ class LatestStatementsFeed(Feed):
 
     def item_categories(self, statement):
         return [citation.resolution.symbol for citation in statement.citations.all()]
-
-
-def with_feed_details(statements):
-    """Statements with what an entry shows, fetched in a fixed number of queries."""
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("resolution").order_by("resolution"))
-    return statements.with_people().prefetch_related(citations)
 
 
 class SpeakerFeed(LatestStatementsFeed):
@@ -163,7 +156,7 @@ class SearchFeed(LatestStatementsFeed):
     def items(self, form):
         request = replace(form.search_request(), sort="newest", page=1, per_page=FEED_ITEMS)
         pks = search_engine().run(request).pks
-        found = with_feed_details(Statement.objects.all()).in_bulk(pks)
+        found = Statement.objects.with_citations().in_bulk(pks)
         return [found[pk] for pk in pks if pk in found]
 
 

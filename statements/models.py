@@ -10,6 +10,13 @@ from .parsing.countries import former_names, name_in_year
 
 
 class CountryQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each delegation with how many speakers and statements it has."""
+        return self.annotate(
+            speaker_count=Count("statements__speaker", distinct=True),
+            statement_count=Count("statements", distinct=True),
+        )
+
     def spoken_for_by(self, speaker):
         """The delegations a person spoke for, with how many statements each, most first."""
         return (
@@ -163,6 +170,11 @@ class Speaker(models.Model):
         return f"{surname}, {' '.join(given)}" if given else self.name
 
 
+class MeetingQuerySet(models.QuerySet):
+    def with_statement_counts(self):
+        return self.annotate(statement_count=Count("statements"))
+
+
 class Meeting(models.Model):
     """A meeting record (S/PV.8699) or the letter that published a videoconference's statements."""
 
@@ -170,6 +182,8 @@ class Meeting(models.Model):
     date = models.DateField(null=True, blank=True)
     topic = models.CharField(max_length=500, blank=True)
     kind = models.CharField(max_length=100, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "symbol"]
@@ -199,6 +213,16 @@ class StatementQuerySet(models.QuerySet):
     def undated(self):
         """Statements of no known year: what a chart by year leaves out."""
         return self.filter(year=None)
+
+    def in_meeting_order(self):
+        """In the order they were made at their meeting (the list of speakers)."""
+        return self.order_by(models.F("position").asc(nulls_last=True), "pk")
+
+    def with_citations(self, *ordering):
+        """With their people and their citations' resolutions, fetched in a fixed number of queries;
+        each statement's citations in `ordering` (by resolution unless given)."""
+        citations = Citation.objects.select_related("resolution").order_by(*(ordering or ["resolution"]))
+        return self.with_people().prefetch_related(models.Prefetch("citations", queryset=citations))
 
 
 class Statement(models.Model):
@@ -438,6 +462,9 @@ class CitationQuerySet(models.QuerySet):
         )
         return [(row["statement__year"], row["count"]) for row in rows]
 
+    def in_text_order(self):
+        return self.select_related("resolution").order_by("paragraph", "resolution")
+
     def year_conflicts(self):
         """Citations whose written year contradicts the resolution's recorded year: for an editor."""
         return self.filter(cited_year__isnull=False, resolution__year__isnull=False).exclude(
@@ -473,6 +500,11 @@ class Citation(models.Model):
         return bool(self.cited_year and self.resolution.year and self.cited_year != self.resolution.year)
 
 
+class DocumentReferenceQuerySet(models.QuerySet):
+    def in_text_order(self):
+        return self.order_by("paragraph", "symbol")
+
+
 class DocumentReference(models.Model):
     """Another UN document a statement cites (S/2015/446, S/PV.7750), by its normalised symbol."""
 
@@ -480,6 +512,8 @@ class DocumentReference(models.Model):
     symbol = models.CharField(max_length=100)
     sentence = models.TextField(blank=True)
     paragraph = models.PositiveIntegerField(default=0)
+
+    objects = DocumentReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["symbol"]

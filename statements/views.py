@@ -115,8 +115,8 @@ def statement_detail(request, pk, slug=None):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
     if request.path != statement.get_absolute_url():
         return redirect(statement, permanent=True)
-    citations = list(statement.citations.select_related("resolution").order_by("paragraph", "resolution"))
-    references = list(statement.document_references.order_by("paragraph", "symbol"))
+    citations = list(statement.citations.in_text_order())
+    references = list(statement.document_references.in_text_order())
     meeting_urls = {
         meeting.symbol: meeting.get_absolute_url()
         for meeting in Meeting.objects.filter(symbol__in=[reference.symbol for reference in references])
@@ -234,9 +234,7 @@ def speaker_detail(request, pk, slug=None):
 def country_list(request):
     """Delegations by name, or by statements; ?q= keeps those whose name matches."""
     q, sort, status, form = directory_query(request)
-    countries = Country.objects.annotate(
-        speaker_count=Count("statements__speaker", distinct=True), statement_count=Count("statements", distinct=True)
-    )
+    countries = Country.objects.with_counts()
     if q:
         countries = countries.filter(name__icontains=q)
     ordered = countries.order_by("-statement_count", "name") if sort == "statements" else countries.order_by("name")
@@ -343,8 +341,8 @@ def ga_resolution_detail(request, session, number):
 @require_GET
 @cacheable(LIST_SECONDS)
 def meeting_list(request):
-    meetings = Meeting.objects.annotate(statement_count=Count("statements"))
-    page = paginate(request, meetings.order_by(F("date").desc(nulls_last=True), "symbol"), DIRECTORY_PER_PAGE)
+    meetings = Meeting.objects.with_statement_counts().order_by(F("date").desc(nulls_last=True), "symbol")
+    page = paginate(request, meetings, DIRECTORY_PER_PAGE)
     return render(request, "statements/meeting_list.html", {"page": page})
 
 
@@ -352,7 +350,7 @@ def meeting_list(request):
 @cacheable(DETAIL_SECONDS)
 def meeting_detail(request, symbol):
     meeting = get_object_or_404(Meeting, symbol=symbol)
-    statements = meeting.statements.with_people().order_by(F("position").asc(nulls_last=True), "pk")
+    statements = meeting.statements.with_people().in_meeting_order()
     most_cited = Resolution.objects.filter(citations__statement__meeting=meeting).most_cited()[:10]
     context = {"meeting": meeting, "statements": statements, "most_cited": most_cited}
     return render(request, "statements/meeting_detail.html", context)
