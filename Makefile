@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := archive.settings
 SECRET_KEY_FILE := var/secret_key
 export DJANGO_SECRET_KEY ?= $(shell test -s $(SECRET_KEY_FILE) || { mkdir -p var && umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE); }; cat $(SECRET_KEY_FILE))
 
-.PHONY: run test test-fast lint install install-test browser data clean
+.PHONY: run test test-fast lint install install-test lock browser data clean
 
 run: install data
 	@echo ""
@@ -52,17 +52,27 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# A virtual environment with exactly what requirements.txt pins; reinstalled only when it changes.
-$(VENV)/.installed: requirements.txt
+# A virtual environment with exactly what requirements.lock pins, every transitive dependency
+# included; reinstalled only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
-	$(PY) -m pip install --quiet -r requirements-test.txt
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt requirements.lock
+	$(PY) -m pip install --quiet -r requirements-test.txt -c requirements.lock
 	touch $@
+
+# requirements.lock again from requirements*.txt, resolved in a fresh environment.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet --upgrade pip
+	var/lock-venv/bin/pip install --quiet -r requirements-test.txt
+	{ echo "# Every package make installs, transitive ones included: make lock writes it again."; \
+		var/lock-venv/bin/pip freeze --all --exclude pip --exclude setuptools; } > requirements.lock
+	rm -rf var/lock-venv
 
 install: $(VENV)/.installed
 
