@@ -2,6 +2,8 @@
 
 import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -12,6 +14,12 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `corpus` skip, saying why, where ../shared/corpus is not beside the project."""
+    if item.get_closest_marker("corpus") and not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +69,20 @@ def subprocess_env(data_dir):
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     return env
+
+
+def manage(env, *args, **kwargs):
+    """Run manage.py in a process of its own and wait; its output is captured as text."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, check=False, **kwargs
+    )
+
+
+def start_manage(env, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs):
+    """Start manage.py in a process of its own; returns it running (its output to pipes, as text)."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, stdout=stdout, stderr=stderr, text=True, **kwargs
+    )
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
 """SQLite under an import and editors' saves at the same time: WAL and timeouts, no lost save."""
 
-import subprocess
-import sys
-
 import pytest
 
-from .conftest import REPO, subprocess_env
+from .conftest import manage, start_manage, subprocess_env
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
@@ -44,20 +41,10 @@ def test_an_import_and_admin_saves_run_together_without_a_locked_database_or_a_l
         )
     env = subprocess_env(tmp_path)
 
-    def run(*args):
-        return subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    assert run("migrate", "--no-input").wait() == 0
-    assert run("ingest", str(texts / "c0000.txt")).wait() == 0  # a speaker to edit from the start
-    editor = run("shell", "-c", EDITS)
-    importer = run("ingest", str(texts))
+    assert manage(env, "migrate", "--no-input").returncode == 0
+    assert manage(env, "ingest", str(texts / "c0000.txt")).returncode == 0  # a speaker to edit from the start
+    editor = start_manage(env, "shell", "-c", EDITS)
+    importer = start_manage(env, "ingest", str(texts))
     import_out, import_err = importer.communicate(timeout=600)
     edit_out, edit_err = editor.communicate(timeout=600)
 
@@ -69,11 +56,11 @@ def test_an_import_and_admin_saves_run_together_without_a_locked_database_or_a_l
     assert overlapping > 0, "the saves never ran while the import did: nothing was tested"
 
     # Every save made it: the speakers edited hold the last round's role, none an older one.
-    check = run(
+    roles = manage(
+        env,
         "shell",
         "-c",
         "from statements.models import Speaker; "
         "print(sorted(set(Speaker.objects.exclude(role='').values_list('role', flat=True))))",
     )
-    roles, _ = check.communicate(timeout=120)
-    assert roles.strip().splitlines()[-1] == str([f"Delegate, round {last}"])
+    assert roles.stdout.strip().splitlines()[-1] == str([f"Delegate, round {last}"])

@@ -4,24 +4,17 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 from whoosh.index import open_dir
 
-from .conftest import REPO, OutputLines, subprocess_env
+from .conftest import OutputLines, manage, start_manage, subprocess_env
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
 # Over indexing.BULK_THRESHOLD, so rebuilds run with two writer processes.
 STATEMENTS = 1200
-
-
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, **kwargs
-    )
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +65,8 @@ def test_kill_9_during_rebuild_twenty_times_never_leaves_a_partial_index(archive
     env = archive_on_disk
     assert indexed_count(env) == STATEMENTS
     for attempt in range(20):
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "rebuild_search_index", "-v", "2"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
+        process = start_manage(
+            env, "rebuild_search_index", "-v", "2", stderr=subprocess.DEVNULL, start_new_session=True
         )
         output = OutputLines(process.stdout)
         output.wait_for(KILL_POINTS[attempt % len(KILL_POINTS)])

@@ -4,12 +4,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
 
-from .conftest import REPO, subprocess_env
+from .conftest import manage, start_manage, subprocess_env
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
@@ -36,13 +35,14 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_stores_every_statement_once(t
     bad = texts / "s037.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     env = subprocess_env(tmp_path)
-    manage = [sys.executable, "manage.py"]
-    assert subprocess.run([*manage, "migrate", "--no-input"], cwd=REPO, env=env, capture_output=True).returncode == 0
+    assert manage(env, "migrate", "--no-input").returncode == 0
 
-    importer = subprocess.Popen(
-        [*manage, "ingest", "--workers", "1", str(texts)],
-        cwd=REPO,
-        env=env,
+    importer = start_manage(
+        env,
+        "ingest",
+        "--workers",
+        "1",
+        str(texts),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -58,7 +58,7 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_stores_every_statement_once(t
     assert KILL_AFTER <= stored(database) < FILES, "the kill landed after the import had finished"
 
     bad.write_text("Mr. Delegate37 (Japan): We recall resolution 1037. " + "Peace matters. " * 50, encoding="utf-8")
-    rerun = subprocess.run([*manage, "ingest", str(texts)], cwd=REPO, env=env, capture_output=True, text=True)
+    rerun = manage(env, "ingest", str(texts))
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert stored(database) == FILES
     with sqlite3.connect(database) as connection:
@@ -68,6 +68,6 @@ def test_error_on_file_37_then_kill_9_then_a_rerun_stores_every_statement_once(t
             ).fetchone()[0]
             == 0
         )
-    check = subprocess.run([*manage, "sync_index", "--check"], cwd=REPO, env=env, capture_output=True, text=True)
+    check = manage(env, "sync_index", "--check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert f"{FILES} statements in the database, {FILES} in the index" in check.stdout

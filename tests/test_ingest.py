@@ -2,8 +2,6 @@
 
 import json
 import shutil
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -13,7 +11,7 @@ from haystack.query import SearchQuerySet
 from statements.models import Citation, Country, DocumentReference, Resolution, Speaker, Statement
 from statements.parsing import PARSER_VERSION
 
-from .conftest import REPO, SEEDS, subprocess_env
+from .conftest import SEEDS, manage, subprocess_env
 from .factories import ingest, make_statement
 
 pytestmark = pytest.mark.django_db
@@ -219,13 +217,7 @@ def test_a_year_before_the_united_nations_is_not_read_as_a_resolution_year():
 @pytest.mark.slow
 def test_a_dry_run_on_a_fresh_clone_previews_the_seeds_without_a_database(tmp_path):
     env = subprocess_env(tmp_path / "var")
-    preview = subprocess.run(
-        [sys.executable, "manage.py", "ingest", "--dry-run", "--json", str(SEEDS)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    preview = manage(env, "ingest", "--dry-run", "--json", str(SEEDS))
     assert preview.returncode == 0, preview.stderr
     assert "Traceback" not in preview.stderr
     assert "no archive database yet (python manage.py migrate creates it)" in preview.stderr

@@ -10,7 +10,7 @@ import pytest
 
 from archive.middleware import CounterStore
 
-from .conftest import REPO
+from .conftest import REPO, manage
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -22,28 +22,14 @@ PRODUCTION_ENV = {
 def test_production_settings_pass_djangos_deployment_checks():
     env = {**os.environ, **PRODUCTION_ENV, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_development_key_fails_the_deployment_checks():
     env = {**os.environ, **PRODUCTION_ENV}
     env.pop("DJANGO_SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0 and "security.W009" in result.stderr
 
 

@@ -232,7 +232,8 @@ def test_the_registry_sets_years_and_flags_a_cited_year_it_contradicts(search_in
     assert Resolution.objects.get(number=2349).year == 2017  # a text never overwrites the registry
 
 
-@pytest.mark.skipif(not (CORPUS / "unsc_2020" / "metadata.csv").exists(), reason="../shared/corpus is absent")
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_a_few_hundred_real_security_council_speeches_import_as_the_manifest_says(search_index, tmp_path):
     source = CORPUS / "unsc_2020" / "metadata.csv"
     with source.open(encoding="utf-8") as handle:
