@@ -30,6 +30,14 @@ def make_meeting_statement(source, text, position, symbol="S/PV.8699 (Resumption
     return make_statement(source, text, Overrides(meeting=meeting, position=position))
 
 
+def write_texts(folder, numbers, text):
+    """A text file `s0000.txt`... in `folder` for each of `numbers`, holding `text(number)`; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in numbers:
+        (folder / f"s{number:04}.txt").write_text(text(number), encoding="utf-8")
+    return folder
+
+
 def ingest(*paths, manifest=None, **options):
     """Run `manage.py ingest` on these paths in this process; returns (stdout, stderr).
 

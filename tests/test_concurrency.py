@@ -3,6 +3,7 @@
 import pytest
 
 from .conftest import manage, start_manage, subprocess_env
+from .factories import write_texts
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
@@ -31,18 +32,18 @@ print(f"rounds during the import: {{overlapping}}; last round: {{round - 1}}")
 
 
 def test_an_import_and_admin_saves_run_together_without_a_locked_database_or_a_lost_save(tmp_path):
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    for number in range(FILES):
-        (texts / f"c{number:04}.txt").write_text(
+    texts = write_texts(
+        tmp_path / "texts",
+        range(FILES),
+        lambda number: (
             f"Mr. Delegate{number % 40} (Japan): We recall resolution {1000 + number}. "
-            + "Peace and security matter to every delegation here. " * 30,
-            encoding="utf-8",
-        )
+            + "Peace and security matter to every delegation here. " * 30
+        ),
+    )
     env = subprocess_env(tmp_path)
 
     assert manage(env, "migrate", "--no-input").returncode == 0
-    assert manage(env, "ingest", str(texts / "c0000.txt")).returncode == 0  # a speaker to edit from the start
+    assert manage(env, "ingest", str(texts / "s0000.txt")).returncode == 0  # a speaker to edit from the start
     editor = start_manage(env, "shell", "-c", EDITS)
     importer = start_manage(env, "ingest", str(texts))
     import_out, import_err = importer.communicate(timeout=600)

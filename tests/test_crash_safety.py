@@ -10,6 +10,7 @@ import pytest
 from whoosh.index import open_dir
 
 from .conftest import OutputLines, manage, start_manage, subprocess_env
+from .factories import write_texts
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
@@ -21,15 +22,17 @@ STATEMENTS = 1200
 def archive_on_disk(tmp_path_factory):
     """A file-backed archive of STATEMENTS statements that other processes can open."""
     data = tmp_path_factory.mktemp("crash-archive")
-    texts = data / "texts"
-    texts.mkdir()
     words = ["peace", "security", "council", "resolution", "development", "climate", "humanitarian", "cooperation"]
     rng = random.Random(7)
-    for number in range(STATEMENTS):
-        body = " ".join(rng.choice(words) for _ in range(150))
-        (texts / f"s{number:04}.txt").write_text(
-            f"Mr. Speaker{number} (Japan): We recall resolution {2000 + number % 300}. {body}.", encoding="utf-8"
-        )
+    texts = write_texts(
+        data / "texts",
+        range(STATEMENTS),
+        lambda number: (
+            f"Mr. Speaker{number} (Japan): We recall resolution {2000 + number % 300}. "
+            + " ".join(rng.choice(words) for _ in range(150))
+            + "."
+        ),
+    )
     env = subprocess_env(data)
     assert manage(env, "migrate", "--no-input").returncode == 0
     result = manage(env, "ingest", str(texts))

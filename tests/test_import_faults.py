@@ -9,6 +9,7 @@ import time
 import pytest
 
 from .conftest import manage, start_manage, subprocess_env
+from .factories import write_texts
 
 pytestmark = pytest.mark.slow  # separate processes, a whole import each
 
@@ -25,14 +26,14 @@ def stored(database):
 
 
 def test_error_on_file_37_then_kill_9_then_a_rerun_stores_every_statement_once(tmp_path):
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    for number in range(1, FILES + 1):
-        (texts / f"s{number:03}.txt").write_text(
-            f"Mr. Delegate{number} (Japan): We recall resolution {1000 + number}. " + "Peace matters to us. " * 200,
-            encoding="utf-8",
-        )
-    bad = texts / "s037.txt"
+    texts = write_texts(
+        tmp_path / "texts",
+        range(1, FILES + 1),
+        lambda number: (
+            f"Mr. Delegate{number} (Japan): We recall resolution {1000 + number}. " + "Peace matters to us. " * 200
+        ),
+    )
+    bad = texts / "s0037.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
     env = subprocess_env(tmp_path)
     assert manage(env, "migrate", "--no-input").returncode == 0

@@ -3,43 +3,34 @@
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 
-from .conftest import REPO, subprocess_env
+from .conftest import manage, start_manage, subprocess_env
+from .factories import write_texts
 
 FILES = 60
 
 
 @pytest.fixture
 def archive(tmp_path):
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    for number in range(FILES):
-        # Few speakers and resolutions shared by many files: what two racing imports both create.
-        (texts / f"s{number:03}.txt").write_text(
+    # Few speakers and resolutions shared by many files: what two racing imports both create.
+    texts = write_texts(
+        tmp_path / "texts",
+        range(FILES),
+        lambda number: (
             f"Mr. Delegate{number % 5} (Japan): We recall resolution {2300 + number % 7} (2016). "
-            + "Peace matters to us. " * 50,
-            encoding="utf-8",
-        )
+            + "Peace matters to us. " * 50
+        ),
+    )
     env = subprocess_env(tmp_path)
-    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--no-input"], cwd=REPO, env=env, check=False)
-    assert migrate.returncode == 0
+    assert manage(env, "migrate", "--no-input").returncode == 0
     return tmp_path, texts, env
 
 
 def ingest(env, *args):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "ingest", "--workers", "1", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_manage(env, "ingest", "--workers", "1", *args)
 
 
 def wait_for_lock_held_by(lock, pid):
@@ -58,14 +49,7 @@ def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without
     try:
         wait_for_lock_held_by(data / "ingest.lock", first.pid)
         os.kill(first.pid, signal.SIGSTOP)  # holds the lock mid-import for as long as this test needs
-        second = subprocess.run(
-            [sys.executable, "manage.py", "ingest", str(texts)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        second = manage(env, "ingest", str(texts))
         assert second.returncode == 1
         assert f"another import is running (pid {first.pid} on " in second.stderr
         assert f"ingest --workers 1 {texts}); wait for it to finish, or add --wait" in second.stderr
