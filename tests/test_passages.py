@@ -7,8 +7,10 @@ import re
 
 import pytest
 
-from statements.ingest import Overrides, ingest_text
-from statements.models import Citation, Statement
+from statements.ingest import Overrides
+from statements.models import Citation
+
+from .factories import make_statement
 
 LONG = (
     "We thank the presidency for convening this debate.\n\n"
@@ -21,18 +23,16 @@ LONG = (
 SPREAD = "The climate of our talks has improved.\n\nA change of course is needed on trade."
 
 
-def ingest(source, text, country, date, forum="Security Council", speaker="Quill"):
+def speech(source, text, country, date, forum="Security Council", speaker="Quill"):
     overrides = Overrides(fields={"date": date, "forum": forum}, speaker={"name": speaker, "country": country})
-    outcome = ingest_text(source, text, overrides)
-    assert outcome.status == "created", outcome.error
-    return Statement.objects.get(pk=outcome.statement_id)
+    return make_statement(source, text, overrides)
 
 
 @pytest.fixture
 def archive(db, search_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        long = ingest("long.txt", LONG, "France", dt.date(2019, 5, 2))
-        spread = ingest("spread.txt", SPREAD, "Japan", dt.date(2020, 1, 9), forum="General Assembly", speaker="Sorrel")
+        long = speech("long.txt", LONG, "France", dt.date(2019, 5, 2))
+        spread = speech("spread.txt", SPREAD, "Japan", dt.date(2020, 1, 9), forum="General Assembly", speaker="Sorrel")
     return long, spread
 
 
@@ -113,7 +113,7 @@ def test_passages_come_twenty_a_page(client, db, search_index, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(9):
             paragraphs = "\n\n".join(f"Paragraph {n} speaks of fisheries and the sea." for n in range(3))
-            ingest(
+            speech(
                 f"fish-{number}.txt",
                 f"Statement by Mr. Carp{number}\n\n{paragraphs}",
                 "France",
@@ -147,8 +147,8 @@ def test_statement_page_paragraphs_carry_permalinks_and_a_copy_quotation_button(
 
 @pytest.fixture
 def live_passages(transactional_db, live_server, search_index):
-    long = ingest("long.txt", LONG, "France", dt.date(2019, 5, 2))
-    ingest("spread.txt", SPREAD, "Japan", dt.date(2020, 1, 9), forum="General Assembly", speaker="Sorrel")
+    long = speech("long.txt", LONG, "France", dt.date(2019, 5, 2))
+    speech("spread.txt", SPREAD, "Japan", dt.date(2020, 1, 9), forum="General Assembly", speaker="Sorrel")
     return live_server, long
 
 

@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from statements import charts
-from statements.ingest import Overrides, ingest_text
+from statements.ingest import Overrides
 from statements.models import Statement
+
+from .factories import make_statement
 
 PLAN = [
     # (year, forum, country, text)
@@ -43,8 +45,7 @@ def archive(db, search_index, django_capture_on_commit_callbacks):
                 fields={"date": dt.date(year, 3, 1 + number), "forum": forum},
                 speaker={"name": f"Speaker{number}", "country": country},
             )
-            outcome = ingest_text(f"trend-{number:02}.txt", f"Statement by Speaker{number}\n\n{text}", overrides)
-            assert outcome.status == "created", outcome.error
+            make_statement(f"trend-{number:02}.txt", f"Statement by Speaker{number}\n\n{text}", overrides)
     return search_index
 
 
@@ -172,7 +173,7 @@ def live_trends(transactional_db, live_server, search_index):
             fields={"date": dt.date(year, 3, 1 + number), "forum": forum},
             speaker={"name": f"Speaker{number}", "country": country},
         )
-        ingest_text(f"trend-{number:02}.txt", text, overrides)
+        make_statement(f"trend-{number:02}.txt", text, overrides)
     return live_server
 
 
