@@ -43,6 +43,7 @@ def keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_api_operation_answers_as_its_openapi_description_says(

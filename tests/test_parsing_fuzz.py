@@ -83,6 +83,7 @@ TOKENS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TOKENS, min_size=50, max_size=600))
 def test_lines_made_of_the_parsers_own_tokens_cost_near_linear_time_in_their_length(tokens):
