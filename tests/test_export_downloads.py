@@ -26,10 +26,26 @@ def archive(db, search_index, django_capture_on_commit_callbacks):
             make_statement(f"s{number}.txt", TEXT.format(number=number))
 
 
+def finish(response):
+    """Close a response as the server would, keeping the test's database connection.
+
+    Closing a file response sends request_finished, whose close_old_connections would close
+    the connection the test's transaction lives on (PostgreSQL then says "connection is closed").
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
+
+
 def download(client, url, address="10.0.0.1", **params):
     response = client.get(url, params, REMOTE_ADDR=address)
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
+    finish(response)
     return response, content
 
 
@@ -72,10 +88,10 @@ def test_a_third_download_at_once_from_one_address_is_a_429_saying_why(client, a
     assert "already has 2 downloads running" in refused.json()["error"]
     elsewhere, _ = download(client, "/search/export.csv", address="10.0.0.8")
     assert elsewhere.status_code == 200, "another address is not held back"
-    running[0].close()
+    finish(running[0])
     again, _ = download(client, "/search/export.csv", address="10.0.0.7")
     assert again.status_code == 200, "a finished download frees its slot"
-    running[1].close()
+    finish(running[1])
 
 
 # Through gunicorn itself: a client reading at about 500 KB/s takes several times the workers' timeout.
