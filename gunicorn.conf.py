@@ -8,8 +8,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 # Threads, so that a slow client downloading an export (sent from a file) holds a thread, not a
 # process; with sync workers it held the worker and was cut off at the timeout. Searches in one
-# process still take turns on its searcher, so throughput comes from the processes.
-worker_class = "gthread"
+# process still take turns on its searcher, so throughput comes from the processes. It is gthread
+# with a connection's lingering close kept off the event loop (see archive/workers.py).
+worker_class = "archive.workers.ThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
