@@ -5,7 +5,6 @@ from itertools import groupby
 from pathlib import Path
 
 from django import forms
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from . import charts, citing, dataset
 from .caching import DETAIL_SECONDS, LIST_SECONDS, STATEMENT_SECONDS, cacheable
 from .markup import linked_paragraphs, marked_sentence
 from .models import Citation, Country, Meeting, Resolution, Speaker, Statement
+from .pagination import paginate
 
 PER_PAGE = 20
 DIRECTORY_PER_PAGE = 50
@@ -28,21 +28,6 @@ RESOLUTION_ORDERINGS = {
     "year": ("Newest", [F("year").desc(nulls_last=True), "-number"]),
 }
 DEFAULT_RESOLUTION_ORDERING = "cited"
-
-
-def paginate(request, object_list, per_page=PER_PAGE):
-    """The page asked for by ?page=; a junk or out-of-range page is a 404, never a 500."""
-    try:
-        return Paginator(object_list, per_page).page(request.GET.get("page") or 1)
-    except InvalidPage:
-        raise Http404("No such page.")
-
-
-def query_without_page(request):
-    """The current query string minus `page`, for pagination links that keep the sort."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def more_like_this(statement):
@@ -105,7 +90,7 @@ def home(request):
 @require_GET
 @cacheable(LIST_SECONDS)
 def statement_list(request):
-    page = paginate(request, Statement.objects.with_people().newest_first())
+    page = paginate(request, Statement.objects.with_people().newest_first(), PER_PAGE)
     return render(request, "statements/statement_list.html", {"page": page})
 
 
@@ -201,7 +186,6 @@ def speaker_list(request):
         "q": q,
         "sort": sort,
         "sorts": sorts,
-        "page_query": query_without_page(request),
     }
     return render(request, "statements/speaker_list.html", context, status=status)
 
@@ -212,7 +196,7 @@ def speaker_detail(request, pk, slug=None):
     speaker = get_object_or_404(Speaker.objects.select_related("country"), pk=pk)
     if request.path != speaker.get_absolute_url():
         return redirect(speaker, permanent=True)
-    page = paginate(request, speaker.statements.with_people().newest_first())
+    page = paginate(request, speaker.statements.with_people().newest_first(), PER_PAGE)
     most_cited = Resolution.objects.filter(citations__statement__speaker=speaker).most_cited()[:10]
     statements = speaker.statements.all()
     per_year = charts.year_chart(
@@ -223,7 +207,6 @@ def speaker_detail(request, pk, slug=None):
         "delegations": Country.objects.spoken_for_by(speaker),
         "page": page,
         "most_cited": most_cited,
-        "page_query": query_without_page(request),
         "per_year": per_year,
     }
     return render(request, "statements/speaker_detail.html", context)
@@ -248,7 +231,7 @@ def country_list(request):
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
     speakers = Speaker.objects.speaking_for(country).order_by("-statement_count", "name")
-    page = paginate(request, Statement.objects.with_people().of_delegation(country).newest_first())
+    page = paginate(request, Statement.objects.with_people().of_delegation(country).newest_first(), PER_PAGE)
     most_cited = Resolution.objects.filter(citations__statement__delegation=country).most_cited()[:10]
     statements = Statement.objects.of_delegation(country)
     per_year = charts.year_chart(
@@ -274,7 +257,6 @@ def resolution_list(request):
         "sort": sort,
         "orderings": {key: label for key, (label, _) in RESOLUTION_ORDERINGS.items()},
         "message": message,
-        "page_query": f"sort={sort}",
     }
     return render(request, "statements/resolution_list.html", context, status=status)
 

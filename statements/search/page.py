@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from ..keys import GA, forum_key, parse_resolution_key, resolution_label, resolution_symbol
 from ..models import Country, Resolution, Speaker, Statement
+from ..pagination import page_links
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
 from .passages import MAX_PASSAGE_PAGES, PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
@@ -83,21 +84,11 @@ def passages_view(request, form):
     context = results_context(form, found.outcome, page)
     context.update(
         passages=found,
-        pages=passage_pagination_links(form, found.more),
+        pages=page_links(
+            form.page_number, lambda n: form.url(page=n), more=found.more and form.page_number < MAX_PASSAGE_PAGES
+        ),
     )
     return render(request, TEMPLATE, context)
-
-
-def passage_pagination_links(form, more):
-    """Previous, next and the pages before this one: how many passages follow is not counted."""
-    number = form.page_number
-    if number == 1 and not more:
-        return None
-    return {
-        "previous": form.url(page=number - 1) if number > 1 else None,
-        "next": form.url(page=number + 1) if more and number < MAX_PASSAGE_PAGES else None,
-        "numbers": [(n, form.url(page=n)) for n in range(max(1, number - 4), number + 1)],
-    }
 
 
 def results_context(form, outcome, page):
@@ -106,7 +97,7 @@ def results_context(form, outcome, page):
     return {
         "form": form,
         "page": page,
-        "pages": pagination_links(form, page),
+        "pages": page_links(page.number, lambda n: form.url(page=n), paginator=page.paginator),
         "facets": facet_groups(form, outcome.facets),
         "chips": selection_chips(form),
         "year_chart": year_chart_rows(form, outcome.facets.get("year", [])),
@@ -244,18 +235,6 @@ def forum_names():
         names = {forum_key(forum): forum for forum in forums}
         cache.set("search:forum-names", names, FORUM_NAMES_SECONDS)
     return names
-
-
-def pagination_links(form, page):
-    """Links to the previous and next pages and to page numbers around this one, gaps elided."""
-    if page.paginator.num_pages <= 1:
-        return None
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return {
-        "previous": form.url(page=page.previous_page_number()) if page.has_previous() else None,
-        "next": form.url(page=page.next_page_number()) if page.has_next() else None,
-        "numbers": [(n, form.url(page=n) if n != page.paginator.ELLIPSIS else None) for n in numbers],
-    }
 
 
 def warm_up(query=WARM_UP_QUERY):
