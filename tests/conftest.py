@@ -86,6 +86,16 @@ def start_manage(env, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **k
 
 
 @pytest.fixture
+def committed_seeds(transactional_db, search_index):
+    """The seeds, ingested and indexed with real commits (no test transaction around them)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("ingest", str(SEEDS), stdout=StringIO())
+
+
+@pytest.fixture
 def live_archive(transactional_db, live_server, search_index):
     """A live server holding the three seeds, ingested and indexed as `make run` would."""
     from io import StringIO
@@ -108,10 +118,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh browser tab that fails the test on any console error or uncaught page error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def watched_tab(browser, **context_options):
+    """A fresh browser tab (a generator, for a fixture to yield from) that fails the test on any
+    console error or uncaught page error."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
     page = context.new_page()
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -119,6 +129,11 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"the page reported errors: {errors}"
+
+
+@pytest.fixture
+def page(browser):
+    yield from watched_tab(browser)
 
 
 def screenshot(page, name):

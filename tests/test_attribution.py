@@ -6,13 +6,13 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from statements.citing import bibtex, csl_item, plain_citation
 from statements.models import Country, Speaker, Statement
 
 from .conftest import CORPUS, screenshot
+from .factories import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +45,6 @@ def write_manifest(folder, rows):
 
 def download(client, url, params=None):
     return b"".join(client.get(url, params or {}).streaming_content).decode("utf-8")
-
-
-def ingest(*paths, manifest=None):
-    out = StringIO()
-    options = {"manifest": [str(manifest)]} if manifest else {}
-    call_command("ingest", *map(str, paths), stdout=out, stderr=StringIO(), workers=1, **options)
-    return out.getvalue()
 
 
 COUNCIL_ROWS = [
@@ -269,7 +262,7 @@ def test_a_reimport_of_a_changed_source_keeps_what_an_editor_set(search_index, t
         "Mr. Dang (Viet Nam): Viet Nam thanks the briefers today and supports resolution 2349 (2017).",
         encoding="utf-8",
     )
-    assert "1 updated" in ingest(manifest=manifest)
+    assert "1 updated" in ingest(manifest=manifest)[0]
     statement.refresh_from_db()
     assert statement.title == "Opening of the debate"  # the editor's
     assert "resolution 2349" in statement.body  # the source's

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from statements.ingest import MeetingInfo, Overrides
 from statements.models import Statement
 
-from .conftest import screenshot
+from .conftest import screenshot, watched_tab
 from .factories import make_statement
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ PEOPLE = [
 
 
 @pytest.fixture
-def archive(live_archive, settings):
+def archive_citing_2341(live_archive, settings):
     """The seeds, 47 more statements citing resolution 2341 over seven years, and 12 meetings."""
     settings.RATELIMIT_ENABLED = False
     for number in range(47):
@@ -54,14 +54,7 @@ def archive(live_archive, settings):
 @pytest.fixture
 def tab(browser):
     """A tab whose CSP lets the test inject axe-core; fails the test on any console error."""
-    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"the page reported errors: {errors}"
+    yield from watched_tab(browser, viewport=DESKTOP, bypass_csp=True)
 
 
 def axe_violations(page):
@@ -79,8 +72,8 @@ def look(page, name, sizes=(DESKTOP, PHONE)):
         assert axe_violations(page) == [], name
 
 
-def test_speakers_filtered_by_delegation_read_by_surname_on_desktop_and_phone(archive, tab):
-    tab.goto(archive.url + "/speakers/")
+def test_speakers_filtered_by_delegation_read_by_surname_on_desktop_and_phone(archive_citing_2341, tab):
+    tab.goto(archive_citing_2341.url + "/speakers/")
     tab.get_by_label("Name or delegation").fill("japan")
     tab.get_by_role("button", name="Show").click()
     tab.wait_for_url("**/speakers/?q=japan&sort=name")
@@ -90,14 +83,14 @@ def test_speakers_filtered_by_delegation_read_by_surname_on_desktop_and_phone(ar
     look(tab, "speakers-japan")
 
 
-def test_countries_filter_on_the_server(archive, tab):
-    tab.goto(archive.url + "/countries/?q=united&sort=statements")
+def test_countries_filter_on_the_server(archive_citing_2341, tab):
+    tab.goto(archive_citing_2341.url + "/countries/?q=united&sort=statements")
     assert tab.locator(".data-table tbody th a").all_inner_texts() == ["United Kingdom"]
     look(tab, "countries-united")
 
 
-def test_a_long_resolution_page_jumps_to_a_year_on_another_page(archive, tab):
-    tab.goto(archive.url + "/resolutions/2341/")
+def test_a_long_resolution_page_jumps_to_a_year_on_another_page(archive_citing_2341, tab):
+    tab.goto(archive_citing_2341.url + "/resolutions/2341/")
     assert tab.locator(".citation").count() == 20
     look(tab, "resolution-long")
     tab.set_viewport_size(DESKTOP)
@@ -109,9 +102,9 @@ def test_a_long_resolution_page_jumps_to_a_year_on_another_page(archive, tab):
     screenshot(tab, "conventions-resolution-jumped-1280")
 
 
-def test_the_meetings_list_fits_a_phone_with_topics_in_a_few_lines(archive, tab):
+def test_the_meetings_list_fits_a_phone_with_topics_in_a_few_lines(archive_citing_2341, tab):
     tab.set_viewport_size(PHONE)
-    tab.goto(archive.url + "/meetings/")
+    tab.goto(archive_citing_2341.url + "/meetings/")
     rows = tab.locator(".meetings-table tbody tr")
     assert rows.count() == 12
     for index in range(rows.count()):
@@ -133,8 +126,8 @@ def test_the_home_page_on_a_phone_has_one_search_box_and_no_empty_counts(live_ar
     look(tab, "home", sizes=(PHONE, DESKTOP))
 
 
-def test_the_api_page_reads_well_and_its_examples_open(archive, tab):
-    tab.goto(archive.url + "/")
+def test_the_api_page_reads_well_and_its_examples_open(archive_citing_2341, tab):
+    tab.goto(archive_citing_2341.url + "/")
     tab.get_by_role("link", name="JSON API").click()
     tab.wait_for_url("**/about/api/")
     assert tab.locator(".api-op").count() == 10
@@ -144,16 +137,16 @@ def test_the_api_page_reads_well_and_its_examples_open(archive, tab):
     assert '"paragraphs"' in tab.content()
 
 
-def test_the_admin_statement_page_fits_a_laptop_window_and_carries_the_archive_name(archive, tab):
+def test_the_admin_statement_page_fits_a_laptop_window_and_carries_the_archive_name(archive_citing_2341, tab):
     get_user_model().objects.create_superuser("editor", "editor@example.org", "a long enough password 1")
-    tab.goto(archive.url + "/admin/login/")
+    tab.goto(archive_citing_2341.url + "/admin/login/")
     tab.get_by_label("Username").fill("editor")
     tab.get_by_label("Password").fill("a long enough password 1")
     tab.get_by_role("button", name="Log in").click()
     tab.wait_for_url("**/admin/")
     assert "Statements archive" in tab.locator("#site-name").inner_text()
     statement = Statement.objects.get(source="000_d635279429bd5661.txt")
-    tab.goto(f"{archive.url}/admin/statements/statement/{statement.pk}/change/")
+    tab.goto(f"{archive_citing_2341.url}/admin/statements/statement/{statement.pk}/change/")
     screenshot(tab, "conventions-admin-statement-1280")
     assert tab.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert tab.locator("#citations-group").is_visible()

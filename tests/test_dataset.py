@@ -25,7 +25,7 @@ HOSTILE = (
 
 
 @pytest.fixture
-def archive(seeded, django_capture_on_commit_callbacks):
+def seeds_and_hostile_text(seeded, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         make_statement("hostile.txt", HOSTILE)
     return seeded
@@ -50,7 +50,7 @@ def database_counts():
     }
 
 
-def test_exported_package_read_back_with_the_standard_library_has_the_archive_counts(archive, tmp_path):
+def test_exported_package_read_back_with_the_standard_library_has_the_archive_counts(seeds_and_hostile_text, tmp_path):
     output, package = export(tmp_path)
     folder = tmp_path / package.folder
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -78,7 +78,7 @@ def test_exported_package_read_back_with_the_standard_library_has_the_archive_co
     )
 
 
-def test_datapackage_json_names_schema_keys_licence_version_command_and_checksums(archive, tmp_path):
+def test_datapackage_json_names_schema_keys_licence_version_command_and_checksums(seeds_and_hostile_text, tmp_path):
     _output, package = export(tmp_path)
     folder = tmp_path / package.folder
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -109,7 +109,9 @@ def test_datapackage_json_names_schema_keys_licence_version_command_and_checksum
     assert sums["datapackage.json"] == hashlib.sha256((folder / "datapackage.json").read_bytes()).hexdigest()
 
 
-def test_csv_cells_that_look_like_formulas_are_neutralised_and_sqlite_keeps_them_verbatim(archive, tmp_path):
+def test_csv_cells_that_look_like_formulas_are_neutralised_and_sqlite_keeps_them_verbatim(
+    seeds_and_hostile_text, tmp_path
+):
     _output, package = export(tmp_path)
     folder = tmp_path / package.folder
     with open(folder / "paragraphs.csv", encoding="utf-8", newline="") as source:
@@ -123,7 +125,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised_and_sqlite_keeps_them
 
 
 def test_an_export_that_fails_midway_leaves_the_previous_package_as_the_latest(
-    archive, tmp_path, monkeypatch, client, settings
+    seeds_and_hostile_text, tmp_path, monkeypatch, client, settings
 ):
     settings.ARCHIVE_DATASET_DIR = tmp_path
     _output, first = export(tmp_path)
@@ -148,7 +150,9 @@ def test_an_export_that_fails_midway_leaves_the_previous_package_as_the_latest(
     assert first.version in client.get("/data/").content.decode()
 
 
-def test_a_killed_exports_leftover_folder_is_never_listed_and_is_removed_by_the_next_export(archive, tmp_path):
+def test_a_killed_exports_leftover_folder_is_never_listed_and_is_removed_by_the_next_export(
+    seeds_and_hostile_text, tmp_path
+):
     leftover = tmp_path / ".building-999999999-abc"  # no such process
     leftover.mkdir(parents=True)
     (leftover / "statements.csv").write_text("id\n1\n")
@@ -166,7 +170,7 @@ def test_data_page_says_no_package_was_built_yet_and_names_the_command(client, d
 
 
 def test_data_page_lists_the_latest_package_with_sizes_and_checksums_and_serves_its_files(
-    archive, client, settings, tmp_path
+    seeds_and_hostile_text, client, settings, tmp_path
 ):
     settings.ARCHIVE_DATASET_DIR = tmp_path
     _first_output, _first = export(tmp_path)
@@ -213,7 +217,7 @@ def test_data_page_in_a_browser_lists_the_package_and_downloads_a_file(live_arch
     assert hashlib.sha256(data).hexdigest() == package.file("statements.csv").sha256
 
 
-def test_a_list_in_the_database_is_exported_as_json_text_in_csv_and_sqlite(archive, tmp_path):
+def test_a_list_in_the_database_is_exported_as_json_text_in_csv_and_sqlite(seeds_and_hostile_text, tmp_path):
     hostile = Statement.objects.get(source="hostile.txt")
     Statement.objects.filter(pk=hostile.pk).update(editor_fields=["date", "title"])
     _output, package = export(tmp_path)

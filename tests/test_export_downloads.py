@@ -20,7 +20,7 @@ TEXT = "Mr. Delegate{number} (Japan): We recall resolution 2341 (2017) on infras
 
 
 @pytest.fixture
-def archive(db, search_index, django_capture_on_commit_callbacks):
+def five_statements_on_infrastructure(db, search_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(5):
             make_statement(f"s{number}.txt", TEXT.format(number=number))
@@ -49,14 +49,16 @@ def download(client, url, address="10.0.0.1", **params):
     return response, content
 
 
-def test_an_export_states_its_length_so_a_cut_download_shows_as_cut(client, archive):
+def test_an_export_states_its_length_so_a_cut_download_shows_as_cut(client, five_statements_on_infrastructure):
     response, content = download(client, "/search/export.csv", q="infrastructure")
     assert response.status_code == 200
     assert int(response["Content-Length"]) == len(content) > 0
     assert len(list(csv.DictReader(io.StringIO(content.decode())))) == 5
 
 
-def test_the_same_export_asked_again_is_sent_without_searching_again(client, archive, monkeypatch):
+def test_the_same_export_asked_again_is_sent_without_searching_again(
+    client, five_statements_on_infrastructure, monkeypatch
+):
     from statements import exports
 
     _, content = download(client, "/search/export.jsonl", q="infrastructure")
@@ -70,7 +72,7 @@ def test_the_same_export_asked_again_is_sent_without_searching_again(client, arc
 
 
 def test_an_export_asked_after_the_archive_changed_holds_the_change(
-    client, archive, django_capture_on_commit_callbacks
+    client, five_statements_on_infrastructure, django_capture_on_commit_callbacks
 ):
     _, before = download(client, "/search/export.jsonl", q="infrastructure")
     with django_capture_on_commit_callbacks(execute=True):
@@ -80,7 +82,9 @@ def test_an_export_asked_after_the_archive_changed_holds_the_change(
     assert any(json.loads(line)["text"].endswith("number 99.") for line in after.splitlines())
 
 
-def test_a_third_download_at_once_from_one_address_is_a_429_saying_why(client, archive, settings):
+def test_a_third_download_at_once_from_one_address_is_a_429_saying_why(
+    client, five_statements_on_infrastructure, settings
+):
     settings.EXPORTS_PER_ADDRESS = 2
     running = [client.get("/search/export.csv", REMOTE_ADDR="10.0.0.7") for _ in range(2)]
     refused = client.get("/search/export.csv", REMOTE_ADDR="10.0.0.7")

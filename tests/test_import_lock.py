@@ -1,4 +1,4 @@
-"""Two imports at once, as two real processes: the second is told who holds the archive, or waits its turn."""
+"""Two imports at once, as two real processes: the second is told who holds the texts_to_import, or waits its turn."""
 
 import os
 import signal
@@ -14,7 +14,7 @@ FILES = 60
 
 
 @pytest.fixture
-def archive(tmp_path):
+def texts_to_import(tmp_path):
     # Few speakers and resolutions shared by many files: what two racing imports both create.
     texts = write_texts(
         tmp_path / "texts",
@@ -43,8 +43,8 @@ def wait_for_lock_held_by(lock, pid):
 
 
 @pytest.mark.slow
-def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without_failures(archive):
-    data, texts, env = archive
+def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without_failures(texts_to_import):
+    data, texts, env = texts_to_import
     first = ingest(env, str(texts))
     try:
         wait_for_lock_held_by(data / "ingest.lock", first.pid)

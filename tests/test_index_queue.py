@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from haystack.query import SearchQuerySet
 from whoosh.index import open_dir
 from whoosh.qparser import QueryParser
 
@@ -19,17 +18,12 @@ from statements.indexing import drain_index_queue, queue_index_updates, retry_th
 from statements.models import IndexTask, Speaker, Statement
 
 from .conftest import REPO, SEEDS, subprocess_env
-from .factories import make_statement
-
-
-def found(text):
-    return SearchQuerySet().models(Statement).filter(content=text).count()
+from .factories import index_hits, make_statement
 
 
 @pytest.fixture
-def archive(transactional_db, search_index):
-    """The seeds, ingested and indexed, with real commits (no test transaction around them)."""
-    call_command("ingest", str(SEEDS), stdout=StringIO())
+def archive(committed_seeds):
+    """The seeds, committed and indexed, with nothing left in the index queue."""
     assert IndexTask.objects.count() == 0
 
 
@@ -41,7 +35,7 @@ def test_a_rolled_back_save_queues_nothing_and_leaves_the_index_alone(archive):
         assert IndexTask.objects.count() == 1  # queued with the change ...
         raise RuntimeError("the editor's save failed")
     assert IndexTask.objects.count() == 0  # ... and rolled back with it
-    assert found("Sonoura") == 1 and found("Somebody") == 0
+    assert index_hits("Sonoura") == 1 and index_hits("Somebody") == 0
 
 
 def test_a_statement_changed_many_ways_in_one_transaction_is_queued_once(archive):
@@ -53,7 +47,7 @@ def test_a_statement_changed_many_ways_in_one_transaction_is_queued_once(archive
         statement.save()
         assert list(IndexTask.objects.values_list("statement_id", flat=True)) == [statement.pk]
     assert IndexTask.objects.count() == 0
-    assert found("Haiti") >= 1
+    assert index_hits("Haiti") >= 1
 
 
 def test_a_change_kept_after_an_inner_rollback_is_still_queued(archive):
@@ -68,20 +62,20 @@ def test_a_change_kept_after_an_inner_rollback_is_still_queued(archive):
         statement.save()
         assert IndexTask.objects.filter(statement_id=statement.pk).count() == 1
     assert IndexTask.objects.count() == 0
-    assert found("Bridges") == 1 and found("Discarded") == 0
+    assert index_hits("Bridges") == 1 and index_hits("Discarded") == 0
 
 
 def test_merged_speakers_reach_the_index_through_the_queue(transactional_db, search_index):
     first = make_statement("a.txt", "Mr. Bessho (Japan): We welcome resolution 2341 on infrastructure.")
     second = make_statement("b.txt", "Mr. Besho (Japan): We welcome the debate on peace operations today.")
     keep, typo = Speaker.objects.get(name="Bessho"), Speaker.objects.get(name="Besho")
-    assert found("Besho") == 1
+    assert index_hits("Besho") == 1
     with transaction.atomic():
         merge_speakers(keep, [typo])
         queued = sorted(IndexTask.objects.values_list("statement_id", flat=True))
         assert queued == sorted([first.pk, second.pk])  # each statement once, in the merge's transaction
     assert IndexTask.objects.count() == 0
-    assert found("Besho") == 0 and found("Bessho") == 2
+    assert index_hits("Besho") == 0 and index_hits("Bessho") == 2
 
 
 def test_a_renamed_speaker_waits_in_the_queue_while_the_index_is_locked(archive):
@@ -92,12 +86,12 @@ def test_a_renamed_speaker_waits_in_the_queue_while_the_index_is_locked(archive)
         speaker = Speaker.objects.get(name="Kentaro Sonoura")
         speaker.name = "Kentaro Sonura"
         speaker.save()
-        assert IndexTask.objects.count() == 1 and found("Sonura") == 0
+        assert IndexTask.objects.count() == 1 and index_hits("Sonura") == 0
     finally:
         lock.release()
     assert retry_thread.wait_until_idle(timeout=60)
     assert IndexTask.objects.count() == 0
-    assert found("Sonoura") == 0 and found("Sonura") == 1
+    assert index_hits("Sonoura") == 0 and index_hits("Sonura") == 1
 
 
 def test_duplicate_tasks_become_one_index_write_each(archive, monkeypatch):
@@ -122,10 +116,10 @@ def test_rebuilding_the_index_applies_and_clears_the_queue(archive):
     statement = Statement.objects.get(source__startswith="004")
     Statement.objects.filter(pk=statement.pk).update(title="Closing Remarks on Safeguards")  # no signal
     queue_index_updates([statement.pk, 987654])  # written and drained at once outside a transaction ...
-    assert IndexTask.objects.count() == 0 and found("Safeguards") == 1
+    assert IndexTask.objects.count() == 0 and index_hits("Safeguards") == 1
     IndexTask.objects.create(statement_id=statement.pk)  # ... so put one back, as a crash would leave it
     call_command("rebuild_search_index", stdout=StringIO())
-    assert IndexTask.objects.count() == 0 and found("Safeguards") == 1
+    assert IndexTask.objects.count() == 0 and index_hits("Safeguards") == 1
 
 
 def test_sync_index_applies_queued_changes_its_audit_cannot_see(archive):
@@ -139,7 +133,7 @@ def test_sync_index_applies_queued_changes_its_audit_cannot_see(archive):
     out = StringIO()
     call_command("sync_index", stdout=out)
     assert "1 statements brought up to date from the index queue" in out.getvalue()
-    assert IndexTask.objects.count() == 0 and found("Safeguards") == 1
+    assert IndexTask.objects.count() == 0 and index_hits("Safeguards") == 1
     call_command("sync_index", "--check", stdout=StringIO())
 
 

@@ -13,13 +13,7 @@ from whoosh.index import open_dir
 from statements.indexing import retry_thread, update_statements
 from statements.models import Speaker, Statement
 
-from .conftest import SEEDS
 from .factories import index_hits
-
-
-@pytest.fixture
-def committed_seeds(transactional_db, search_index):
-    call_command("ingest", str(SEEDS), stdout=StringIO())
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def speech(source, text, country, date, forum="Security Council", speaker="Quill
 
 
 @pytest.fixture
-def archive(db, search_index, django_capture_on_commit_callbacks):
+def two_speeches_with_passages(db, search_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         long = speech("long.txt", LONG, "France", dt.date(2019, 5, 2))
         spread = speech("spread.txt", SPREAD, "Japan", dt.date(2020, 1, 9), forum="General Assembly", speaker="Sorrel")
@@ -48,8 +48,10 @@ def passages(response):
     return found
 
 
-def test_passages_view_lists_each_matching_paragraph_with_its_permalink_speaker_and_date(client, archive):
-    long, _spread = archive
+def test_passages_view_lists_each_matching_paragraph_with_its_permalink_speaker_and_date(
+    client, two_speeches_with_passages
+):
+    long, _spread = two_speeches_with_passages
     response = client.get("/search/", {"q": "climate change", "view": "passages", "country": "france"})
     assert response.status_code == 200
     found = passages(response)
@@ -61,16 +63,18 @@ def test_passages_view_lists_each_matching_paragraph_with_its_permalink_speaker_
     assert "<mark>Climate</mark>" in html or "<mark>Climate change</mark>" in html
 
 
-def test_a_query_whose_words_are_in_different_paragraphs_shows_the_paragraph_holding_most(client, archive):
-    _long, spread = archive
+def test_a_query_whose_words_are_in_different_paragraphs_shows_the_paragraph_holding_most(
+    client, two_speeches_with_passages
+):
+    _long, spread = two_speeches_with_passages
     response = client.get("/search/", {"q": "climate change", "view": "passages", "country": "japan"})
     found = passages(response)
     assert [link for link, _text in found] == [f"{spread.get_absolute_url()}#p1"]
     assert "spread over several paragraphs" in response.content.decode()
 
 
-def test_resolution_search_shows_the_citing_paragraph(client, archive):
-    long, _spread = archive
+def test_resolution_search_shows_the_citing_paragraph(client, two_speeches_with_passages):
+    long, _spread = two_speeches_with_passages
     citation = Citation.objects.get(statement=long, resolution__number=2341)
     for query in ("2341", "S/RES/2341 (2017)", "resolution 2341"):
         found = passages(client.get("/search/", {"q": query, "view": "passages"}))
@@ -78,7 +82,7 @@ def test_resolution_search_shows_the_citing_paragraph(client, archive):
         assert found[0][1].startswith("We recall resolution 2341")
 
 
-def test_facets_and_filters_are_the_same_in_both_views(client, archive):
+def test_facets_and_filters_are_the_same_in_both_views(client, two_speeches_with_passages):
     params = {"q": "climate"}
     statements = client.get("/search/", params)
     passages_view = client.get("/search/", {**params, "view": "passages"})
@@ -89,21 +93,21 @@ def test_facets_and_filters_are_the_same_in_both_views(client, archive):
     assert counts(statements) == counts(passages_view) and len(counts(statements)) >= 3
     assert passages_view.context["page"].paginator.count == statements.context["page"].paginator.count == 2
     narrowed = client.get("/search/", {**params, "view": "passages", "forum": "general-assembly"})
-    assert [link for link, _text in passages(narrowed)] == [f"{archive[1].get_absolute_url()}#p1"]
+    assert [link for link, _text in passages(narrowed)] == [f"{two_speeches_with_passages[1].get_absolute_url()}#p1"]
     # a facet link in the passages view keeps the passages view
     facet_links = re.findall(r'href="(\?[^"]*country=[^"]*)"', passages_view.content.decode())
     assert facet_links and all("view=passages" in link for link in facet_links)
 
 
-def test_statement_results_link_to_the_first_matching_paragraph(client, archive):
-    long, _spread = archive
+def test_statement_results_link_to_the_first_matching_paragraph(client, two_speeches_with_passages):
+    long, _spread = two_speeches_with_passages
     html = client.get("/search/", {"q": "water scarcity"}).content.decode()
     assert f'href="{long.get_absolute_url()}#p3"' in html
     html = client.get("/search/", {"q": "2341"}).content.decode()
     assert f'href="{long.get_absolute_url()}#p4"' in html
 
 
-def test_switching_views_keeps_the_search_and_its_filters(client, archive):
+def test_switching_views_keeps_the_search_and_its_filters(client, two_speeches_with_passages):
     html = client.get("/search/", {"q": "climate", "country": "france"}).content.decode()
     switch = re.search(r'<ul class="view-switch".*?</ul>', html, re.DOTALL)[0]
     assert "?q=climate&amp;country=france&amp;view=passages" in switch
@@ -127,18 +131,18 @@ def test_passages_come_twenty_a_page(client, db, search_index, django_capture_on
     assert client.get("/search/", {"q": "fisheries", "view": "passages", "page": 3}).status_code == 404
 
 
-def test_passages_show_stored_markup_as_text(client, archive):
+def test_passages_show_stored_markup_as_text(client, two_speeches_with_passages):
     html = client.get("/search/", {"q": "thank", "view": "passages"}).content.decode()
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_an_unknown_view_is_a_clear_400(client, archive):
+def test_an_unknown_view_is_a_clear_400(client, two_speeches_with_passages):
     response = client.get("/search/", {"q": "climate", "view": "paragraphs"})
     assert response.status_code == 400 and "paragraphs" in response.content.decode()
 
 
-def test_statement_page_paragraphs_carry_permalinks_and_a_copy_quotation_button(client, archive):
-    long, _spread = archive
+def test_statement_page_paragraphs_carry_permalinks_and_a_copy_quotation_button(client, two_speeches_with_passages):
+    long, _spread = two_speeches_with_passages
     html = client.get(long.get_absolute_url()).content.decode()
     assert '<div class="para" id="p3">' in html and 'href="#p3"' in html
     assert re.search(r'<button type="button" class="para__copy button-small" data-quote="p3" hidden>', html)
@@ -175,7 +179,7 @@ def test_a_reader_goes_from_a_passage_to_its_highlighted_paragraph_and_copies_th
     screenshot(page, "paragraph-permalink")
 
 
-def test_passage_pages_beyond_the_last_listed_are_refused_with_a_clear_400(client, archive):
+def test_passage_pages_beyond_the_last_listed_are_refused_with_a_clear_400(client, two_speeches_with_passages):
     from statements.search.passages import MAX_PASSAGE_PAGES
 
     response = client.get("/search/", {"q": "climate", "view": "passages", "page": MAX_PASSAGE_PAGES + 1})

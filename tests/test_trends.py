@@ -38,7 +38,7 @@ PLAN = [
 
 
 @pytest.fixture
-def archive(db, search_index, django_capture_on_commit_callbacks):
+def statements_over_years(db, search_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for number, (year, forum, country, text) in enumerate(PLAN):
             overrides = Overrides(
@@ -77,7 +77,7 @@ def table_numbers(html):
     return numbers
 
 
-def test_trends_count_each_years_matching_statements_against_that_years_statements(client, archive):
+def test_trends_count_each_years_matching_statements_against_that_years_statements(client, statements_over_years):
     response = client.get("/trends/", {"q": ['"climate change"', "terrorism"]})
     assert response.status_code == 200
     numbers = table_numbers(response.content.decode())
@@ -89,7 +89,7 @@ def test_trends_count_each_years_matching_statements_against_that_years_statemen
     assert (count, total) == (2, 4) and percent == 50.0
 
 
-def test_trends_filtered_by_forum_and_delegation_share_against_the_same_filter(client, archive):
+def test_trends_filtered_by_forum_and_delegation_share_against_the_same_filter(client, statements_over_years):
     response = client.get(
         "/trends/", {"q": ["climate change", "terrorism"], "forum": "security-council", "country": "france"}
     )
@@ -103,7 +103,7 @@ def test_trends_filtered_by_forum_and_delegation_share_against_the_same_filter(c
     assert "under the same filter" in page
 
 
-def test_each_point_links_to_the_search_that_found_its_statements(client, archive):
+def test_each_point_links_to_the_search_that_found_its_statements(client, statements_over_years):
     page = client.get("/trends/", {"q": ["terrorism"], "forum": "security-council"}).content.decode()
     links = re.findall(r'<a class="trend__point" href="([^"]+)"', page)
     assert len(links) == 3  # 2018, 2019 and 2020 have Council statements
@@ -120,12 +120,12 @@ def test_each_point_links_to_the_search_that_found_its_statements(client, archiv
     assert checked == 2
 
 
-def test_a_resolution_number_is_charted_like_on_the_search_page(client, archive):
+def test_a_resolution_number_is_charted_like_on_the_search_page(client, statements_over_years):
     numbers = table_numbers(client.get("/trends/", {"q": ["2341"]}).content.decode())
     assert {year: n[0] for year, n in numbers["2341"].items()} == {2018: 1, 2019: 1, 2020: 0}
 
 
-def test_trends_csv_holds_the_numbers_behind_the_chart(client, archive):
+def test_trends_csv_holds_the_numbers_behind_the_chart(client, statements_over_years):
     response = client.get("/trends/data.csv", {"q": ["terrorism", "-climate change"]})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -137,7 +137,7 @@ def test_trends_csv_holds_the_numbers_behind_the_chart(client, archive):
     assert terrorism == expected("terrorism")
 
 
-def test_more_than_five_searches_or_an_empty_one_is_a_clear_400(client, archive):
+def test_more_than_five_searches_or_an_empty_one_is_a_clear_400(client, statements_over_years):
     response = client.get("/trends/", {"q": [f"word{n}" for n in range(6)]})
     assert response.status_code == 400 and "at most 5 searches" in response.content.decode()
     response = client.get("/trends/", {"q": ["-climate"]})
@@ -147,7 +147,7 @@ def test_more_than_five_searches_or_an_empty_one_is_a_clear_400(client, archive)
     assert client.get("/trends/data.csv").status_code == 400
 
 
-def test_trends_page_without_searches_shows_the_form(client, archive):
+def test_trends_page_without_searches_shows_the_form(client, statements_over_years):
     response = client.get("/trends/")
     assert response.status_code == 200
     assert response.content.decode().count('id="trend-q') == 5
@@ -194,7 +194,7 @@ def test_a_reader_charts_three_searches_and_follows_a_point_to_its_search(live_t
     assert page.get_by_role("heading", name="2 statements found").is_visible()
 
 
-def test_a_filter_without_statements_says_so_instead_of_an_empty_chart(client, archive):
+def test_a_filter_without_statements_says_so_instead_of_an_empty_chart(client, statements_over_years):
     response = client.get("/trends/", {"q": ["terrorism"], "country": "tuvalu"})
     assert response.status_code == 200
     page = response.content.decode()
