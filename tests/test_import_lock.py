@@ -29,7 +29,7 @@ def texts_to_import(tmp_path):
     return tmp_path, texts, env
 
 
-def ingest(env, *args):
+def start_ingest(env, *args):
     return start_manage(env, "ingest", "--workers", "1", *args)
 
 
@@ -45,7 +45,7 @@ def wait_for_lock_held_by(lock, pid):
 @pytest.mark.slow
 def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without_failures(texts_to_import):
     data, texts, env = texts_to_import
-    first = ingest(env, str(texts))
+    first = start_ingest(env, str(texts))
     try:
         wait_for_lock_held_by(data / "ingest.lock", first.pid)
         os.kill(first.pid, signal.SIGSTOP)  # holds the lock mid-import for as long as this test needs
@@ -53,7 +53,7 @@ def test_a_second_import_is_refused_naming_the_first_then_waits_its_turn_without
         assert second.returncode == 1
         assert f"another import is running (pid {first.pid} on " in second.stderr
         assert f"ingest --workers 1 {texts}); wait for it to finish, or add --wait" in second.stderr
-        waiting = ingest(env, "--wait", str(texts))
+        waiting = start_ingest(env, "--wait", str(texts))
     finally:
         os.kill(first.pid, signal.SIGCONT)
     first_out, first_err = first.communicate(timeout=120)
