@@ -42,7 +42,6 @@ NAME = "statements-archive"
 SQLITE_FILE = f"{NAME}.sqlite"
 LATEST = "LATEST"
 CHECKSUMS = "SHA256SUMS"
-KEEP = 2  # the latest package and the one before, for a download that started before the swap
 FOLDER = re.compile(rf"^{NAME}-\d{{4}}\.\d{{2}}\.\d{{2}}\.\d{{6}}(?:-\d+)?$")
 LICENSES = [
     {
@@ -429,12 +428,13 @@ def export_dataset(target, command="manage.py export_dataset", now=None, progres
         write_checksums(building, [r["path"] for r in resources] + ["datapackage.json"])
         building.chmod(0o755)  # mkdtemp's folder is the owner's alone; the web server reads it
         folder = unused_folder(target, f"{NAME}-{descriptor['version']}")
+        listed = latest_name(target)  # what the /data/ page lists until the switch
         building.rename(folder)
         set_latest(target, folder.name)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    remove_old(target, keep=folder.name)
+    remove_old(target, keep={folder.name, listed})
     return Export(folder, descriptor)
 
 
@@ -491,9 +491,13 @@ def process_alive(pid):
 
 
 def remove_old(target, keep):
-    packages = sorted((p for p in target.iterdir() if FOLDER.match(p.name) and p.name != keep), reverse=True)
-    for old in packages[KEEP - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
+    """Every package but those in `keep`: the new latest and the one listed before it, whose
+    links a page or a download started before the switch still use. A complete package that
+    never became the latest (its export was killed between the rename and the switch) goes too.
+    """
+    for path in target.iterdir():
+        if FOLDER.match(path.name) and path.name not in keep and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- reading, for the /data/ page
@@ -525,11 +529,17 @@ def latest_package(target=None):
     """The package LATEST names, as its datapackage.json and SHA256SUMS describe it; None when
     no export has finished yet."""
     target = Path(target or dataset_dir())
+    name = latest_name(target)
+    return read_package(target / name) if name else None
+
+
+def latest_name(target):
+    """The name of the package folder LATEST names, or None."""
     try:
         name = (target / LATEST).read_text(encoding="utf-8").strip()
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return read_package(target / name) if FOLDER.match(name) else None
+    return name if FOLDER.match(name) else None
 
 
 def read_package(folder):

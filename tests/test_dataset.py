@@ -150,6 +150,34 @@ def test_an_export_that_fails_midway_leaves_the_previous_package_as_the_latest(
     assert first.version in client.get("/data/").content.decode()
 
 
+class Killed(BaseException):
+    """Stands for kill -9 at a chosen point: nothing after it runs, no cleanup of the export's own."""
+
+
+def test_a_package_an_export_was_killed_before_listing_is_removed_next_time_and_the_listed_one_kept(
+    seeds_and_hostile_text, tmp_path, monkeypatch, client, settings
+):
+    settings.ARCHIVE_DATASET_DIR = tmp_path
+    _output, listed = export(tmp_path)
+
+    def killed_before_the_switch(target, name):
+        raise Killed
+
+    monkeypatch.setattr(dataset, "set_latest", killed_before_the_switch)
+    with pytest.raises(Killed):
+        export(tmp_path)
+    monkeypatch.undo()
+    (unlisted,) = [p.name for p in tmp_path.iterdir() if dataset.FOLDER.match(p.name) and p.name != listed.folder]
+    assert dataset.latest_package(tmp_path) == listed
+    page = client.get("/data/").content.decode()
+    assert listed.version in page and unlisted not in page
+
+    _output, package = export(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([listed.folder, package.folder, "LATEST"])
+    # a link on a /data/ page loaded just before the switch still downloads
+    assert client.get(f"/data/{listed.folder}/statements.csv").status_code == 200
+
+
 def test_a_killed_exports_leftover_folder_is_never_listed_and_is_removed_by_the_next_export(
     seeds_and_hostile_text, tmp_path
 ):
