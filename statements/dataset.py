@@ -10,8 +10,9 @@
 
 The folder is written under a temporary name and renamed when complete, then `DIR/LATEST` is
 replaced (atomically) by the new folder's name: a killed export leaves the last complete
-package as the latest. The /data/ page reads LATEST and that package's datapackage.json; no
-request builds anything.
+package as the latest. One export at a time writes in DIR (it holds DIR/.export.lock); the
+next one removes what a killed one left. The /data/ page reads LATEST and that package's
+datapackage.json; no request builds anything.
 
 Columns come from the models' fields, so a field added to a model appears in the package
 without a change here. A statement's text is in the paragraphs table (join them with a blank
@@ -19,6 +20,7 @@ line to get the body back), not repeated in the statements table.
 """
 
 import csv
+import fcntl
 import hashlib
 import json
 import os
@@ -42,7 +44,10 @@ NAME = "statements-archive"
 SQLITE_FILE = f"{NAME}.sqlite"
 LATEST = "LATEST"
 CHECKSUMS = "SHA256SUMS"
+LOCK = ".export.lock"
 FOLDER = re.compile(rf"^{NAME}-\d{{4}}\.\d{{2}}\.\d{{2}}\.\d{{6}}(?:-\d+)?$")
+BUILDING = re.compile(r"^\.building-\d+-\w+$")  # a package being written, as mkdtemp names it
+DRAFT = re.compile(r"^\.latest-\w+$")  # the next LATEST, before it is renamed over it
 LICENSES = [
     {
         "name": "ODC-By-1.0",
@@ -372,70 +377,94 @@ def export_dataset(target, command="manage.py export_dataset", now=None, progres
     """Write the package into a new folder under `target`, then make it the latest. Returns an Export."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    remove_abandoned(target)
-    created = (now or datetime.now(UTC)).replace(microsecond=0)
-    building = Path(tempfile.mkdtemp(prefix=f".building-{os.getpid()}-", dir=target))
-    try:
-        resources = []
-        sqlite_path = building / SQLITE_FILE
-        package_db = sqlite3.connect(sqlite_path, isolation_level=None)
+    with export_lock(target):  # held until the end: no other export writes or removes here
+        remove_abandoned(target)
+        created = (now or datetime.now(UTC)).replace(microsecond=0)
+        building = Path(tempfile.mkdtemp(prefix=f".building-{os.getpid()}-", dir=target))
         try:
-            package_db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")
-            written = []
-            with snapshot():
-                for table in tables():
-                    written.append((table, write_table(building, package_db, table)))
-                    if progress:
-                        progress(table.name, written[-1][1])
-            for table, count in written:
-                resources.append(
-                    {
-                        "name": table.name,
-                        "path": f"{table.name}.csv",
-                        "title": table.title,
-                        "description": table.description,
-                        "profile": "tabular-data-resource",
-                        "format": "csv",
-                        "mediatype": "text/csv",
-                        "encoding": "utf-8",
-                        "schema": table.schema(),
-                        "rows": count,
-                        **file_facts(building / f"{table.name}.csv"),
-                    }
-                )
-            package_db.execute("COMMIT")
-        finally:
-            package_db.close()
-        resources.append(
-            {
-                "name": "sqlite",
-                "path": SQLITE_FILE,
-                "title": "All tables in one SQLite database",
-                "description": "The same tables, columns and keys as the CSV files, values as stored: "
-                + ", ".join(r["name"] for r in resources)
-                + ".",
-                "format": "sqlite",
-                "mediatype": "application/vnd.sqlite3",
-                **file_facts(sqlite_path),
-            }
-        )
-        descriptor = package_descriptor(created, command, resources)
-        with open(building / "datapackage.json", "w", encoding="utf-8") as out:
-            json.dump(descriptor, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        write_checksums(building, [r["path"] for r in resources] + ["datapackage.json"])
-        building.chmod(0o755)  # mkdtemp's folder is the owner's alone; the web server reads it
-        folder = unused_folder(target, f"{NAME}-{descriptor['version']}")
-        listed = latest_name(target)  # what the /data/ page lists until the switch
-        building.rename(folder)
-        set_latest(target, folder.name)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    remove_old(target, keep={folder.name, listed})
+            resources = []
+            sqlite_path = building / SQLITE_FILE
+            package_db = sqlite3.connect(sqlite_path, isolation_level=None)
+            try:
+                package_db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;")
+                written = []
+                with snapshot():
+                    for table in tables():
+                        written.append((table, write_table(building, package_db, table)))
+                        if progress:
+                            progress(table.name, written[-1][1])
+                for table, count in written:
+                    resources.append(
+                        {
+                            "name": table.name,
+                            "path": f"{table.name}.csv",
+                            "title": table.title,
+                            "description": table.description,
+                            "profile": "tabular-data-resource",
+                            "format": "csv",
+                            "mediatype": "text/csv",
+                            "encoding": "utf-8",
+                            "schema": table.schema(),
+                            "rows": count,
+                            **file_facts(building / f"{table.name}.csv"),
+                        }
+                    )
+                package_db.execute("COMMIT")
+            finally:
+                package_db.close()
+            resources.append(
+                {
+                    "name": "sqlite",
+                    "path": SQLITE_FILE,
+                    "title": "All tables in one SQLite database",
+                    "description": "The same tables, columns and keys as the CSV files, values as stored: "
+                    + ", ".join(r["name"] for r in resources)
+                    + ".",
+                    "format": "sqlite",
+                    "mediatype": "application/vnd.sqlite3",
+                    **file_facts(sqlite_path),
+                }
+            )
+            descriptor = package_descriptor(created, command, resources)
+            with open(building / "datapackage.json", "w", encoding="utf-8") as out:
+                json.dump(descriptor, out, indent=2, ensure_ascii=False)
+                out.write("\n")
+                out.flush()
+                os.fsync(out.fileno())
+            write_checksums(building, [r["path"] for r in resources] + ["datapackage.json"])
+            building.chmod(0o755)  # mkdtemp's folder is the owner's alone; the web server reads it
+            folder = unused_folder(target, f"{NAME}-{descriptor['version']}")
+            listed = latest_name(target)  # what the /data/ page lists until the switch
+            building.rename(folder)
+            set_latest(target, folder.name)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        remove_old(target, keep={folder.name, listed})
     return Export(folder, descriptor)
+
+
+class ExportRunning(Exception):
+    """Another export is writing in the folder (it holds the lock); the message says which."""
+
+
+@contextmanager
+def export_lock(target):
+    """One export at a time in `target`: the kernel's lock (flock) on a file there, released
+    however its holder ends, kill -9 included. Holding it, an export knows that any temporary
+    folder it finds was left by one that died (a process id in the name could be reused).
+    """
+    with open(target / LOCK, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise ExportRunning(handle.read().strip() or "another process") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC\n")
+        handle.flush()
+        yield
 
 
 def write_checksums(folder, paths):
@@ -471,23 +500,17 @@ def set_latest(target, name):
 
 
 def remove_abandoned(target):
-    """Folders of exports that were killed (their process is gone) and stray LATEST drafts."""
-    for path in target.glob(".building-*"):
-        pid = path.name.split("-")[1]
-        if pid.isdigit() and not process_alive(int(pid)):
+    """What exports killed before they finished left in `target`: their temporary folders and
+    LATEST drafts. Run under the export lock, so none of them is being written; only names of
+    those two patterns directly in `target` are removed, and a symbolic link is never followed.
+    """
+    for path in target.iterdir():
+        if path.is_symlink():
+            continue
+        if BUILDING.match(path.name) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-    for path in target.glob(".latest-*"):
-        path.unlink(missing_ok=True)
-
-
-def process_alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        elif DRAFT.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def remove_old(target, keep):

@@ -4,6 +4,7 @@ library reads back, the /data/ page lists it, and a failed export never becomes 
 import csv
 import hashlib
 import json
+import os
 import sqlite3
 from dataclasses import replace
 from io import StringIO
@@ -146,7 +147,7 @@ def test_an_export_that_fails_midway_leaves_the_previous_package_as_the_latest(
     with pytest.raises(CommandError, match="No space left on device"):
         export(tmp_path)
     assert dataset.latest_package(tmp_path).folder == first.folder
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.folder, "LATEST"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first.folder, "LATEST", dataset.LOCK])
     assert first.version in client.get("/data/").content.decode()
 
 
@@ -173,7 +174,7 @@ def test_a_package_an_export_was_killed_before_listing_is_removed_next_time_and_
     assert listed.version in page and unlisted not in page
 
     _output, package = export(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([listed.folder, package.folder, "LATEST"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([listed.folder, package.folder, "LATEST", dataset.LOCK])
     # a link on a /data/ page loaded just before the switch still downloads
     assert client.get(f"/data/{listed.folder}/statements.csv").status_code == 200
 
@@ -187,6 +188,38 @@ def test_a_killed_exports_leftover_folder_is_never_listed_and_is_removed_by_the_
     assert dataset.latest_package(tmp_path) is None
     _output, package = export(tmp_path)
     assert not leftover.exists() and package is not None
+
+
+def test_leftovers_of_killed_exports_go_even_under_a_live_process_id_and_nothing_else_in_the_folder_does(
+    seeds_and_hostile_text, tmp_path
+):
+    live = tmp_path / f".building-{os.getpid()}-x1y2z3ab"  # a reused id: only the lock says who is writing
+    live.mkdir()
+    (live / "paragraphs.csv").write_text("statement_id\n")
+    draft = tmp_path / ".latest-abc123"
+    draft.write_text("statements-archive-2001.01.01.000000\n")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the export's")
+    (tmp_path / ".building-1-linked").symlink_to(outside, target_is_directory=True)
+    (tmp_path / ".building-notes").mkdir()
+    (tmp_path / "notes.txt").write_text("mine")
+
+    export(tmp_path)
+    assert not live.exists() and not draft.exists()
+    assert (outside / "keep.txt").exists() and (tmp_path / ".building-1-linked").is_symlink()
+    assert (tmp_path / ".building-notes").is_dir() and (tmp_path / "notes.txt").exists()
+
+
+def test_a_second_export_while_one_is_writing_is_refused_and_touches_nothing(seeds_and_hostile_text, tmp_path):
+    _output, first = export(tmp_path)
+    with dataset.export_lock(tmp_path):
+        writing = tmp_path / f".building-{os.getpid()}-abcd1234"
+        writing.mkdir()
+        with pytest.raises(CommandError, match="another export is writing there \\(pid \\d+, started"):
+            export(tmp_path)
+        assert writing.is_dir()
+    assert dataset.latest_package(tmp_path) == first
 
 
 def test_data_page_says_no_package_was_built_yet_and_names_the_command(client, db, settings, tmp_path):

@@ -4,9 +4,12 @@ The export runs as a process of its own on a file-backed archive. It is killed o
 observably writing (its temporary folder holds a paragraphs.csv past KILL_AT_BYTES, the second
 and largest table), and the test checks that the kill landed before the end (no new package,
 no success line) and that LATEST, the /data/ page and the files it serves are still the
-previous package's, checksums included. The killed run's temporary folder is left where it
-died; the next export removes it (only `.building-*` folders inside DIR) and replaces the
-package cleanly.
+previous package's, checksums included.
+
+The killed run's temporary folder stays where it died, never listed nor served. The next
+export cleans it up: it holds DIR's export lock (the kernel released the killed one's), so
+every `.building-<pid>-<random>` folder directly in DIR is a dead export's and it removes
+those, nothing else; then it replaces the package cleanly.
 """
 
 import hashlib

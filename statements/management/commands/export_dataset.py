@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from statements.dataset import dataset_dir, export_dataset
+from statements.dataset import ExportRunning, dataset_dir, export_dataset
 
 
 class Command(BaseCommand):
@@ -34,6 +34,8 @@ class Command(BaseCommand):
 
         try:
             export = export_dataset(target, command=command, progress=progress)
+        except ExportRunning as holder:
+            raise CommandError(f"{target}: another export is writing there ({holder}); let it finish.") from None
         except OSError as error:
             raise CommandError(f"{target}: cannot write the package: {error.strerror or error}") from error
         size = sum(f.stat().st_size for f in export.folder.iterdir())
