@@ -1,7 +1,7 @@
 """The archive's data: who spoke, what they said, where, and which resolutions they cited."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -16,6 +16,21 @@ class CountryQuerySet(models.QuerySet):
             speaker_count=Count("statements__speaker", distinct=True),
             statement_count=Count("statements", distinct=True),
         )
+
+    def spoken_for_by_each(self, speakers):
+        """{speaker pk: [delegations]}: for each of these speakers, the delegations their statements
+        were delivered for, most statements first (one person may speak for several)."""
+        rows = (
+            Statement.objects.filter(speaker__in=speakers, delegation__isnull=False)
+            .values("speaker_id", "delegation_id")
+            .annotate(statement_count=Count("pk"))
+            .order_by("speaker_id", "-statement_count", "delegation__name")
+        )
+        delegations = self.in_bulk({row["delegation_id"] for row in rows})
+        spoken_for = {}
+        for row in rows:
+            spoken_for.setdefault(row["speaker_id"], []).append(delegations[row["delegation_id"]])
+        return spoken_for
 
     def spoken_for_by(self, speaker):
         """The delegations a person spoke for, with how many statements each, most first."""
@@ -112,7 +127,8 @@ class SpeakerQuerySet(models.QuerySet):
         """Speakers whose name or delegation contains every word of `text` ("bessho japan")."""
         speakers = self
         for word in text.split():
-            speakers = speakers.filter(Q(name__icontains=word) | Q(country__name__icontains=word))
+            spoke_for = Statement.objects.filter(speaker=OuterRef("pk"), delegation__name__icontains=word)
+            speakers = speakers.filter(Q(name__icontains=word) | Q(country__name__icontains=word) | Exists(spoke_for))
         return speakers
 
 

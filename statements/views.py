@@ -179,6 +179,10 @@ def speaker_list(request):
         speakers.order_by("-statement_count", "sort_name", "pk") if sort == "statements" else speakers.by_surname()
     )
     page = paginate(request, ordered, DIRECTORY_PER_PAGE)
+    spoken_for = Country.objects.spoken_for_by_each([speaker.pk for speaker in page])
+    for speaker in page:
+        # The delegations of their statements; the one first recorded when no statement names one.
+        speaker.delegations = spoken_for.get(speaker.pk) or ([speaker.country] if speaker.country else [])
     sorts = [("name", "Surname"), ("statements", "Most statements")]
     context = {
         "page": page,

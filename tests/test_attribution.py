@@ -3,6 +3,7 @@ provenance, editors' corrections that outlive re-imports, and the duplicate revi
 
 import csv
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -441,3 +442,23 @@ def test_the_migration_moves_delegations_to_statements_and_unfolds_two_people_re
     kinds = dict(new.get_model("statements", "Country").objects.values_list("name", "kind"))
     assert kinds == {"Viet Nam": "member_state", "United Nations": "un_body"}
     assert not new.get_model("statements", "Speaker").objects.filter(name__contains="/").exists()
+
+
+def test_the_speaker_list_shows_every_delegation_a_person_spoke_for_and_finds_them_by_each(
+    client, search_index, tmp_path
+):
+    rows = [
+        ("spv_1", "Mr. Skoog", "Sweden", "Mr. Skoog (Sweden): Sweden aligns itself with the statement to be made."),
+        ("spv_2", "Mr. Skoog", "EU", "Mr. Skoog: I speak on behalf of the European Union and its member states."),
+        ("spv_3", "Mr. Skoog", "EU", "Mr. Skoog: The European Union thanks the briefers for their reports today."),
+    ]
+    ingest(manifest=write_manifest(tmp_path / "unsc", rows))
+    # Two records (a name is a person per delegation) until an editor merges them, as here.
+    sweden, eu = Speaker.objects.filter(name="Skoog").order_by("country__name").reverse()
+    Statement.objects.filter(speaker=eu).update(speaker=sweden)
+    eu.delete()
+    listed = client.get("/speakers/").content.decode()
+    row = re.search(r"<tr>\s*<th scope=\"row\"><a [^>]*>[^<]*Skoog.*?</tr>", listed, re.DOTALL)[0]
+    assert re.findall(r'<a href="/countries/[^"]*">([^<]+)</a>', row) == ["European Union", "Sweden"]
+    found = client.get("/speakers/", {"q": "european"}).content.decode()
+    assert "Skoog" in found, "found by a delegation of their statements, not only the first recorded"
