@@ -221,7 +221,7 @@ def test_the_registry_sets_years_and_flags_a_cited_year_it_contradicts(search_in
         "Peace and security in Africa",
     )
     assert Resolution.objects.get(number=242).title == "The situation in the Middle East"
-    assert "1 citations give a year the registry contradicts" in out.getvalue()
+    assert "1 citation gives a year the registry contradicts" in out.getvalue()
     assert "bad-year.txt: resolution 2349 cited as (2016), recorded year 2017" in out.getvalue()
     (conflict,) = Citation.objects.year_conflicts()
     assert conflict.year_conflicts and conflict.statement.source == "bad-year.txt"

@@ -107,7 +107,7 @@ class Command(BaseCommand):
         conflicts = Citation.objects.year_conflicts()
         self.stdout.write(
             f"{len(rows)} resolutions in the registry: {created} created, {updated} updated, "
-            f"{len(rows) - created - updated} unchanged; {conflicts.count()} citations give a year the registry contradicts"
+            f"{len(rows) - created - updated} unchanged; {contradicted(conflicts.count())}"
         )
         if options["conflicts"]:
             self.report_conflicts(conflicts)
@@ -116,11 +116,18 @@ class Command(BaseCommand):
         if listed:
             registered = Resolution.objects.filter(body=Resolution.Body.SECURITY_COUNCIL, year__isnull=False).count()
             self.stdout.write(
-                f"{conflicts.count()} citations give a year the registry contradicts "
-                f"({registered} Security Council resolutions with a recorded year are loaded)"
+                f"{contradicted(conflicts.count())} "
+                f"({registered} Security Council resolution{'' if registered == 1 else 's'} with a recorded year "
+                f"{'is' if registered == 1 else 'are'} loaded)"
             )
         for citation in conflicts.select_related("statement", "resolution").order_by("resolution__number"):
             self.stdout.write(
                 f"{citation.statement.source}: resolution {citation.resolution.number} cited as "
                 f"({citation.cited_year}), recorded year {citation.resolution.year}: {citation.sentence[:160]}"
             )
+
+
+def contradicted(count):
+    if count == 1:
+        return "1 citation gives a year the registry contradicts"
+    return f"{count} citations give a year the registry contradicts"
