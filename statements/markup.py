@@ -14,6 +14,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .keys import resolution_in_prose
+from .models import Citation
+from .parsing.citations import ResolutionRef, citation_mentions
 
 
 @dataclass(frozen=True)
@@ -81,36 +83,35 @@ def symbol_url(symbol, meeting_urls):
 def linked_paragraphs(statement, citations, references, meeting_urls):
     """The statement's paragraphs as [(number, html)], citations linked inside the text.
 
-    A citation records the paragraph and the first sentence that cites the resolution; the
-    link goes on the number inside that sentence.
+    A stored citation records the first paragraph and sentence citing the resolution; the text
+    is read again (the pure parser, as at import) for the later places that cite it, so a
+    resolution cited in the opening and again in the closing is linked in both. Only what is
+    stored is linked: a citation an editor removed stays plain text.
     """
     paragraphs = statement.paragraphs
-    spans = {index: [] for index in range(len(paragraphs))}
-    for citation in citations:
-        resolution = citation.resolution
-        if citation.paragraph in spans:
-            span = _span_in(
-                paragraphs[citation.paragraph],
-                citation.sentence,
-                resolution_pattern(resolution),
-                resolution.get_absolute_url(),
-                f"Resolution {resolution.short_label}: every statement citing it",
-            )
-            spans[citation.paragraph].append(span)
-    for reference in references:
-        if reference.paragraph in spans:
-            span = _span_in(
-                paragraphs[reference.paragraph],
-                reference.sentence,
-                symbol_pattern(reference.symbol),
-                symbol_url(reference.symbol, meeting_urls),
-                f"{reference.symbol}: statements citing it",
-            )
-            spans[reference.paragraph].append(span)
-    return [
-        (index + 1, render_with_links(paragraph, [span for span in spans[index] if span]))
-        for index, paragraph in enumerate(paragraphs)
-    ]
+    resolutions = {(c.resolution.body, c.resolution.session, c.resolution.number): c for c in citations}
+    symbols = {reference.symbol: reference for reference in references}
+    places = [(citation, citation.paragraph, citation.sentence) for citation in citations]
+    places += [(reference, reference.paragraph, reference.sentence) for reference in references]
+    for mention in citation_mentions(paragraphs, statement.year):
+        cited = resolutions.get(mention.key) if isinstance(mention, ResolutionRef) else symbols.get(mention.symbol)
+        if cited is not None:
+            places.append((cited, mention.paragraph, mention.sentence))
+    spans = {index: set() for index in range(len(paragraphs))}
+    for cited, paragraph, sentence in places:
+        if paragraph not in spans:
+            continue
+        if isinstance(cited, Citation):
+            resolution = cited.resolution
+            pattern, url = resolution_pattern(resolution), resolution.get_absolute_url()
+            title = f"Resolution {resolution.short_label}: every statement citing it"
+        else:
+            pattern, url = symbol_pattern(cited.symbol), symbol_url(cited.symbol, meeting_urls)
+            title = f"{cited.symbol}: statements citing it"
+        span = _span_in(paragraphs[paragraph], sentence, pattern, url, title)
+        if span:
+            spans[paragraph].add(span)
+    return [(index + 1, render_with_links(paragraph, spans[index])) for index, paragraph in enumerate(paragraphs)]
 
 
 def marked_sentence(citation):

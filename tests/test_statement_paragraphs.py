@@ -76,3 +76,27 @@ def test_a_long_council_statement_reads_as_paragraphs_on_a_screen_and_a_phone(
     assert page.locator(".para").count() == len(statement.paragraphs)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     screenshot(page, name)
+
+
+@pytest.mark.django_db
+def test_a_resolution_cited_again_in_a_later_paragraph_is_linked_there_too_unless_an_editor_removed_it(client):
+    text = (
+        "Mr. Delegate (Japan): We recall resolution 2341 (2017) on critical infrastructure.\n\n"
+        "Attacks on power grids continue across many regions of the world.\n\n"
+        "Full implementation of resolution 2341 (2017) and of S/2020/1 remains our duty."
+    )
+    statement = make_statement("again.txt", text)
+    page = client.get(statement.get_absolute_url()).content.decode()
+    linked = [
+        number
+        for number in (1, 2, 3)
+        if re.search(
+            r'<a class="cite" href="/resolutions/2341/"', page.split(f'id="p{number}"', 1)[1].split("</div>")[0]
+        )
+    ]
+    assert linked == [1, 3]
+    assert re.search(r'<a class="cite" href="/search/\?q=S%2F2020%2F1"', page)
+
+    Citation.objects.filter(statement=statement).delete()
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert 'href="/resolutions/2341/"' not in page, "what is not stored is not linked"

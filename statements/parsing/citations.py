@@ -262,26 +262,35 @@ def find_citations(
     `own_symbols` are the record the statement is printed in: a record does not cite itself,
     so its symbol (a running head the furniture left) is never a citation.
     """
-    # Exactly the record's own symbol: a resumed meeting's record cites its first part (see S/PV.8699).
-    own = {normalise_symbol(symbol) for symbol in own_symbols if "/" in symbol}
     resolutions: dict[tuple, ResolutionRef] = {}
     symbols: dict[str, SymbolRef] = {}
+    for ref in citation_mentions(paragraphs, year, own_symbols):
+        if isinstance(ref, ResolutionRef):
+            resolutions.setdefault(ref.key, ref)
+        else:
+            symbols.setdefault(ref.symbol, ref)
+    return tuple(resolutions.values()), tuple(symbols.values())
+
+
+def citation_mentions(paragraphs, year: int | None = None, own_symbols: tuple[str, ...] = ()):
+    """Every place the text cites a resolution (ResolutionRef) or a document (SymbolRef), in
+    reading order, a resolution cited three times yielded three times; see find_citations."""
+    # Exactly the record's own symbol: a resumed meeting's record cites its first part (see S/PV.8699).
+    own = {normalise_symbol(symbol) for symbol in own_symbols if "/" in symbol}
     for index, paragraph in enumerate(paragraphs):
         if not _MAY_CITE.search(paragraph):
             continue
         for _, sentence in split_sentences(paragraph):
             if not _MAY_CITE.search(sentence):
                 continue
-            for ref in resolutions_in(sentence, index, year):
-                resolutions.setdefault(ref.key, ref)
+            yield from resolutions_in(sentence, index, year)
             for match in DOCUMENT_SYMBOL.finditer(sentence):
                 symbol = normalise_symbol(match.group("symbol"))
                 if symbol.startswith("A/RES/") or symbol in own:
                     continue
                 if _is_running_head(symbol, sentence[: match.start()], sentence[match.end() :], year):
                     continue
-                symbols.setdefault(symbol, SymbolRef(symbol, sentence, index))
-    return tuple(resolutions.values()), tuple(symbols.values())
+                yield SymbolRef(symbol, sentence, index)
 
 
 def _is_running_head(symbol, before, after, year):
