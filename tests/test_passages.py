@@ -185,3 +185,18 @@ def test_passage_pages_beyond_the_last_listed_are_refused_with_a_clear_400(clien
     response = client.get("/search/", {"q": "climate", "view": "passages", "page": MAX_PASSAGE_PAGES + 1})
     assert response.status_code == 400
     assert f"Passages are listed up to page {MAX_PASSAGE_PAGES}" in response.content.decode()
+
+
+def test_a_passage_names_the_delegation_of_its_statement_under_the_name_of_its_year(
+    client, db, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        speech("siam.txt", "Siam welcomes the new members to the family of nations.", "Thailand", dt.date(1947, 9, 20))
+        speech(
+            "later.txt", "Thailand welcomes the new members to the family of nations.", "Thailand", dt.date(1990, 9, 20)
+        )
+    found = client.get("/search/", {"q": "welcomes", "view": "passages", "sort": "oldest"}).content.decode()
+    sources = re.findall(r'<p class="item__meta passage__source">(.*?)</p>', found, re.DOTALL)
+    assert len(sources) == 2
+    assert "<span>Siam</span>" in sources[0] and "Thailand" not in sources[0]
+    assert "<span>Thailand</span>" in sources[1]
