@@ -343,7 +343,10 @@ def test_conflicts_are_reported_from_the_loaded_registry_without_its_file(db, se
     out = StringIO()
     with CaptureQueriesContext(connection) as queries:
         call_command("load_resolutions", "--conflicts", stdout=out)
-    assert "1 citation gives a year the registry contradicts (1 Security Council resolution with a recorded year is loaded)" in out.getvalue()
+    assert (
+        "1 citation gives a year the registry contradicts (1 Security Council resolution with a recorded year is loaded)"
+        in out.getvalue()
+    )
     assert "bad-year.txt: resolution 2349 cited as (2016), recorded year 2017" in out.getvalue()
     assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE")) for q in queries.captured_queries)
     with pytest.raises(CommandError, match="give the registry CSV to load, or --conflicts alone"):

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from statements.parsing import ParseError, parse_file, parse_statement
+from statements.parsing.header import tidy_name
 from statements.parsing.text import decode_text
 
 from .conftest import REPO, SEEDS, SHARED
@@ -180,3 +181,19 @@ def test_unreadable_input_raises_a_reason(data, reason):
 def test_the_parser_imports_nothing_from_django():
     for path in (REPO / "statements" / "parsing").glob("*.py"):
         assert "django" not in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("KENTARO SONOURA", "Kentaro Sonoura"),
+        ("King Mswati III", "King Mswati III"),
+        ("KING MSWATI III", "King Mswati III"),
+        ("Carl XVI Gustaf", "Carl XVI Gustaf"),
+        ("LI BAODONG", "Li Baodong"),
+        ("XI JINPING", "Xi Jinping"),
+    ],
+)
+def test_names_in_capitals_are_shown_as_written_and_a_regnal_number_stays_in_capitals(written, shown):
+    assert tidy_name(written) == shown
+    assert parse_statement(f"Mr. {written} (Eswatini): We thank the President for this debate.").speaker.name == shown

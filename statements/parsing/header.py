@@ -147,11 +147,18 @@ def parse_date(text: str) -> tuple[dt.date | None, re.Match | None]:
     return None, None
 
 
+# A monarch's or a family's ordinal after the name (Mswati III, Hamad bin Isa II); single letters
+# are left out, being initials as often as numerals.
+REGNAL_NUMBER = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")
+
+
 def tidy_name(name: str) -> str:
-    """Names in capitals (SONOURA) are shown as names are written (Sonoura)."""
+    """Names in capitals (SONOURA) are shown as names are written (Sonoura); an ordinal after the
+    name stays in capitals (Mswati III)."""
     words = []
-    for word in name.split():
-        if len(word) > 1 and word.isupper() and word.isalpha() is not False:
+    for position, word in enumerate(name.split()):
+        ordinal = position > 0 and len(word) > 1 and REGNAL_NUMBER.fullmatch(word.rstrip(",;"))
+        if len(word) > 1 and word.isupper() and word.isalpha() is not False and not ordinal:
             word = "-".join(part.capitalize() for part in word.split("-"))
         words.append(word)
     return " ".join(words).strip(" ,;")
