@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from .duplicates import likely_duplicates
 from .indexing import affected_statement_ids, queue_index_updates
 from .ingest import EDITOR_FIELDS
-from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement
+from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement, split_surname
 
 admin.site.site_header = "Statements archive"
 admin.site.site_title = "Statements archive admin"
@@ -214,7 +214,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         keep_id = request.POST.get("keep")
         keep = next((speaker for speaker in speakers if str(speaker.pk) == keep_id), None)
         if keep is None:
-            surnames = sorted({speaker.name.split()[-1] for speaker in speakers}, key=str.casefold)
+            surnames = sorted({split_surname(speaker.name)[0] for speaker in speakers}, key=str.casefold)
             context = {
                 **self.admin_site.each_context(request),
                 "speakers": speakers,

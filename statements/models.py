@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from .keys import parse_resolution_key, resolution_key
 from .parsing.countries import former_names, name_in_year
+from .parsing.header import REGNAL_NUMBER
 
 
 class CountryQuerySet(models.QuerySet):
@@ -132,10 +133,29 @@ class SpeakerQuerySet(models.QuerySet):
         return speakers
 
 
+# Words that belong to the surname after them (Herman Van Rompuy, Hamad bin Jassim).
+NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "das", "du", "la", "le"}
+NAME_PARTICLES |= {"bin", "ibn", "ben", "al", "el", "abu", "ter", "ten", "zu"}
+
+
+def split_surname(name):
+    """(surname, the rest) as a directory reads a name: the last word, with the particles before
+    it (Van Rompuy) and any regnal number after it (Mswati III). A guess for sorting and for
+    warnings: family-name-first names (Xi Jinping) sort under their given name."""
+    words = name.split()
+    ordinal = []
+    while len(words) > 1 and REGNAL_NUMBER.fullmatch(words[-1]):
+        ordinal.insert(0, words.pop())
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in NAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:] + ordinal), " ".join(words[:start])
+
+
 def surname_first(name):
     """The key a directory sorts people by: surname, then the rest ("bessho koro")."""
-    words = name.casefold().split()
-    return " ".join(words[-1:] + words[:-1])
+    surname, rest = split_surname(name)
+    return f"{surname} {rest}".strip().casefold()
 
 
 class Speaker(models.Model):
@@ -178,12 +198,6 @@ class Speaker(models.Model):
 
     def get_absolute_url(self):
         return reverse("statements:speaker-detail", args=[self.pk, slugify(self.name) or "speaker"])
-
-    @property
-    def directory_name(self):
-        """As a directory lists people: "Bessho, Koro"."""
-        *given, surname = self.name.split()
-        return f"{surname}, {' '.join(given)}" if given else self.name
 
 
 class MeetingQuerySet(models.QuerySet):

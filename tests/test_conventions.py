@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from statements.ingest import MeetingInfo, Overrides
-from statements.models import Meeting, Resolution, Speaker, Statement
+from statements.models import Country, Meeting, Resolution, Speaker, Statement
 
 from .factories import make_statement
 
@@ -249,20 +249,20 @@ def speaker_rows(response):
 
 def test_speakers_are_listed_by_surname_with_delegation_and_count(client, people):
     response = client.get("/speakers/")
-    assert speaker_rows(response) == ["Adams, Zoe", "Bessho, Koro", "Young, Aaron"]
+    assert speaker_rows(response) == ["Zoe Adams", "Koro Bessho", "Aaron Young"]
     assert re.search(
-        r"Bessho, Koro</a>.*?Japan</a></td>\s*<td class=\"num\">2</td>", response.content.decode(), re.DOTALL
+        r"Koro Bessho</a>.*?Japan</a></td>\s*<td class=\"num\">2</td>", response.content.decode(), re.DOTALL
     )
 
 
 def test_speakers_filter_by_name_or_delegation_on_the_server(client, people):
-    assert speaker_rows(client.get("/speakers/", {"q": "bess"})) == ["Bessho, Koro"]
-    assert speaker_rows(client.get("/speakers/", {"q": "japan"})) == ["Bessho, Koro", "Young, Aaron"]
-    assert speaker_rows(client.get("/speakers/", {"q": "koro japan"})) == ["Bessho, Koro"]
+    assert speaker_rows(client.get("/speakers/", {"q": "bess"})) == ["Koro Bessho"]
+    assert speaker_rows(client.get("/speakers/", {"q": "japan"})) == ["Koro Bessho", "Aaron Young"]
+    assert speaker_rows(client.get("/speakers/", {"q": "koro japan"})) == ["Koro Bessho"]
     empty = client.get("/speakers/", {"q": "nobody"})
     assert speaker_rows(empty) == [] and "No speaker’s name or delegation contains “nobody”" in empty.content.decode()
     by_count = client.get("/speakers/", {"sort": "statements"})
-    assert speaker_rows(by_count)[0] == "Bessho, Koro"
+    assert speaker_rows(by_count)[0] == "Koro Bessho"
 
 
 def test_a_filter_too_long_or_an_unknown_sort_is_a_400_naming_it(client, people):
@@ -433,3 +433,9 @@ def test_the_api_page_lists_every_endpoint_with_its_parameters_and_a_working_exa
 def test_the_footer_and_the_api_index_link_to_the_api_page(client, seeded):
     assert 'href="/about/api/">JSON API</a>' in client.get("/").content.decode()
     assert client.get("/api/").json()["documentation"] == "http://testserver/about/api/"
+
+
+def test_speakers_are_shown_as_written_and_sorted_with_particles_and_regnal_numbers_on_the_surname(client, db):
+    for name, country in [("Herman Van Rompuy", "EU"), ("King Mswati III", "Eswatini"), ("Zoe Adams", "Japan")]:
+        Speaker.objects.create(name=name, country=Country.objects.get_or_create(name=country)[0])
+    assert speaker_rows(client.get("/speakers/")) == ["Zoe Adams", "King Mswati III", "Herman Van Rompuy"]
