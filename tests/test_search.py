@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from statements.ingest import ingest_text
 from statements.models import Resolution, Statement
 from statements.search import engine as search_engines
+from statements.search import whoosh_engine
 from statements.search.engine import search_engine
 from statements.search.haystack_engine import HaystackSearch
 from statements.search.query import SearchRequest, parse_query
@@ -325,6 +326,26 @@ def test_a_damaged_index_answers_503_not_500(client, seeded, settings, tmp_path)
     search_engines._engines[str(tmp_path)] = engine
     settings.HAYSTACK_CONNECTIONS = {"default": {**settings.HAYSTACK_CONNECTIONS["default"], "PATH": str(tmp_path)}}
     assert client.get(SEARCH, {"q": "peace"}).status_code == 503
+
+
+def test_a_search_answers_the_same_when_its_postings_are_remembered(seeded, monkeypatch):
+    """Postings and phrase matches of common words are kept between searches, packed into
+    arrays; ranking, counts and facets read from them are those read from the index."""
+    monkeypatch.setattr(whoosh_engine, "REMEMBER_FROM", 1)
+    engine = search_engine()
+    requests = [
+        SearchRequest(parse_query(query), sort=sort)
+        for query in ("japan", "japan aviation", '"critical infrastructure"', "terrorism -nuclear", "resolution 2341")
+        for sort in ("relevance", "newest")
+    ]
+    monkeypatch.setattr(whoosh_engine, "REMEMBER_BYTES", 0)  # nothing kept
+    read = [engine.run(request) for request in requests]
+    monkeypatch.setattr(whoosh_engine, "REMEMBER_BYTES", 10**6)
+    first = [engine.run(request) for request in requests]
+    remembered = [engine.run(request) for request in requests]
+    assert engine._cache._remembered  # the second round read them back from the arrays
+    assert read == first == remembered
+    assert any(outcome.total > 1 for outcome in read)
 
 
 # --- the haystack path used with Elasticsearch or Solr

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import threading
+from array import array
 from collections import Counter, OrderedDict
 from datetime import datetime, time, timedelta
 from itertools import chain, islice
@@ -33,8 +34,11 @@ from .query import (
 from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_storage, read_postings, read_toc
 
 # Term postings and phrase matches of at least this many documents are kept between searches,
-# up to this many documents in all (about 100 bytes each).
-REMEMBER_FROM, REMEMBER_AT_MOST = 1_000, 300_000
+# packed into arrays (12 bytes a posting, 4 a phrase's document), up to this many bytes in all.
+# As Python dicts they took about 100 bytes a posting: 300,000 of them were about 30 MB a worker.
+REMEMBER_FROM, REMEMBER_BYTES = 1_000, 12_000_000
+# A document without a date, in the arrays of dates (Whoosh's own default for a missing date).
+NO_DATE = 2**63 - 1
 
 
 class WhooshSearch:
@@ -52,6 +56,7 @@ class WhooshSearch:
         self._cache = None
         self._files = None
         self._segments = {}
+        self._tables = None
 
     def run(self, request: SearchRequest) -> SearchOutcome:
         with self._lock:
@@ -130,7 +135,7 @@ class WhooshSearch:
         except Exception as error:  # a damaged table of contents or segment fails in many ways
             raise IndexDamaged(repr(error)) from error
         self._searcher, self._files, self._identity = searcher, files, identity
-        self._cache = IndexCache(searcher, self._segment_facts(searcher)) if searcher else None
+        self._cache = IndexCache(searcher, self._segment_facts(searcher), self._tables) if searcher else None
         return searcher
 
     def _close(self):
@@ -138,13 +143,16 @@ class WhooshSearch:
             self._searcher.close()
         self._searcher = self._cache = self._identity = self._files = None
         self._segments = {}
+        self._tables = None
 
     def _segment_facts(self, searcher):
         """SegmentFacts for each segment of this searcher, reading only segments not seen before."""
+        if self._tables is None:
+            self._tables = {name: KeyTable() for name in FACET_FIELDS}
         known, self._segments = self._segments, {}
         for reader, _offset in searcher.reader().leaf_readers():
             segment_id = reader.segment().segment_id()
-            self._segments[segment_id] = known.get(segment_id) or SegmentFacts(reader)
+            self._segments[segment_id] = known.get(segment_id) or SegmentFacts(reader, self._tables)
         return self._segments
 
     def _narrowing_sets(self, searcher, cache, request):
@@ -279,6 +287,26 @@ class Match:
         return [docnum for _score, docnum in heapq.nlargest(limit, zip(scores.values(), scores))]
 
 
+def _packed(value):
+    """A {docnum: frequency} dict or a set of docnums as arrays."""
+    if isinstance(value, dict):
+        return array("I", value.keys()), array("d", value.values())
+    return (array("I", value),)
+
+
+def _unpacked(packed):
+    if len(packed) == 2:
+        return dict(zip(*packed))
+    return frozenset(packed[0])
+
+
+def _joined(typecode, arrays):
+    joined = array(typecode)
+    for part in arrays:
+        joined.extend(part)
+    return joined
+
+
 def _intersect(sets):
     """Documents in all the given sets (or dict key views), starting from the smallest."""
     first, *others = sorted(sets, key=len)
@@ -287,51 +315,72 @@ def _intersect(sets):
     return first
 
 
+class KeyTable:
+    """The distinct tuples of facet keys documents hold in one field, each numbered once, so that a
+    document's keys are one small number in an array (4 bytes) rather than a tuple of its own
+    (about 56 bytes with the list slot); shared by every segment of one index."""
+
+    def __init__(self):
+        self.tuples = [()]
+        self._numbers = {(): 0}
+
+    def number(self, keys):
+        number = self._numbers.get(keys)
+        if number is None:
+            number = self._numbers[keys] = len(self.tuples)
+            self.tuples.append(keys)
+        return number
+
+
 class SegmentFacts:
-    """One Whoosh segment's facet keys, dates and text lengths for each of its documents. A
+    """One Whoosh segment's facet keys, dates and text lengths for each of its documents, as
+    arrays of machine numbers (a few bytes a document where Python objects took about 300). A
     segment never changes once written (deletions aside), so these are read once per segment:
     after a commit only the new segment is read (the whole index takes seconds)."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, tables):
         self.count = reader.doc_count_all()
-        self.keys = {name: self._keys(reader, name) for name in FACET_FIELDS}
+        self.keys = {name: self._keys(reader, name, tables[name]) for name in FACET_FIELDS}
         self.dates = self._dates(reader)
-        self.lengths = [reader.doc_field_length(docnum, "text", 1) for docnum in range(self.count)]
+        self.lengths = array("I", (reader.doc_field_length(docnum, "text", 1) for docnum in range(self.count)))
 
-    def _keys(self, reader, name):
+    def _keys(self, reader, name, table):
+        """Each document's number in `table` of the keys it holds in this field."""
         keys = [()] * self.count
         if name in reader.schema:
             for btext in reader.lexicon(name):
                 key = btext.decode("utf-8")
                 for docnum in reader.postings(name, btext).all_ids():
                     keys[docnum] = keys[docnum] + (key,)
-        return keys
+        return array("I", map(table.number, keys))
 
     def _dates(self, reader):
-        """Each document's date as Whoosh stores it (a long), or None."""
+        """Each document's date as Whoosh stores it (a long), or NO_DATE."""
         if "date" not in reader.schema or not reader.has_column("date"):
-            return [None] * self.count
+            return array("q", [NO_DATE]) * self.count
         default = reader.schema["date"].column_type.default_value()
-        return [value if value != default else None for value in reader.column_reader("date", translate=False)]
+        values = reader.column_reader("date", translate=False)
+        return array("q", (value if value != default else NO_DATE for value in values))
 
 
 class IndexCache:
     """What every search needs from one version of the index: the facet keys of each document,
     dates, text lengths, the newest-first order, and recently read postings."""
 
-    def __init__(self, searcher, segment_facts):
+    def __init__(self, searcher, segment_facts, tables):
         leaves = [
             (segment_facts[reader.segment().segment_id()], offset)
             for reader, offset in searcher.reader().leaf_readers()
         ]
         self.all_docs = frozenset(searcher.reader().all_doc_ids())
         self.live_count = len(self.all_docs)
-        self.keys = {name: list(chain.from_iterable(facts.keys[name] for facts, _ in leaves)) for name in FACET_FIELDS}
-        self.dates = list(chain.from_iterable(facts.dates for facts, _ in leaves))
-        lengths = list(chain.from_iterable(facts.lengths for facts, _ in leaves))
+        self.tables = tables
+        self.keys = {name: _joined("I", (facts.keys[name] for facts, _ in leaves)) for name in FACET_FIELDS}
+        self.dates = _joined("q", (facts.dates for facts, _ in leaves))
+        lengths = _joined("I", (facts.lengths for facts, _ in leaves))
         average = max(1.0, sum(lengths[docnum] for docnum in self.all_docs) / max(1, self.live_count))
         # BM25's length normalisation, k1 * (1 - b + b * length / average), for each document
-        self.length_norms = [Match.K1 * (1 - Match.B + Match.B * length / average) for length in lengths]
+        self.length_norms = array("d", (Match.K1 * (1 - Match.B + Match.B * length / average) for length in lengths))
         self._orders = {}
         self._unfiltered_counts = {}
         self._remembered = OrderedDict()
@@ -339,21 +388,28 @@ class IndexCache:
 
     def remembered(self, key, read):
         """Postings of common terms and documents of phrases, kept while the index is unchanged:
-        reading them costs about 1 ms a thousand documents (Whoosh unpickles every block)."""
+        reading them costs about 1 ms a thousand documents (Whoosh unpickles every block), making
+        a dict or set again from the packed arrays about a twentieth of that."""
         if key in self._remembered:
             self._remembered.move_to_end(key)
-            return self._remembered[key]
+            return _unpacked(self._remembered[key])
         value = read()
         if len(value) >= REMEMBER_FROM:
-            self._remembered[key] = value
-            self._remembered_size += len(value)
-            while self._remembered_size > REMEMBER_AT_MOST:
+            packed = _packed(value)
+            self._remembered[key] = packed
+            self._remembered_size += sum(part.itemsize * len(part) for part in packed)
+            while self._remembered_size > REMEMBER_BYTES:
                 _key, old = self._remembered.popitem(last=False)
-                self._remembered_size -= len(old)
+                self._remembered_size -= sum(part.itemsize * len(part) for part in old)
         return value
 
     def _counter(self, name, docs):
-        return Counter(chain.from_iterable(map(self.keys[name].__getitem__, docs)))
+        counts = Counter()
+        tuples = self.tables[name].tuples
+        for number, documents in Counter(map(self.keys[name].__getitem__, docs)).items():
+            for key in tuples[number]:
+                counts[key] += documents
+        return counts
 
     def docs_with(self, searcher, name, key):
         if name not in searcher.schema:
@@ -370,7 +426,7 @@ class IndexCache:
         return frozenset(
             docnum
             for docnum, value in enumerate(self.dates)
-            if value is not None and (low is None or value >= low) and (high is None or value < high)
+            if value != NO_DATE and (low is None or value >= low) and (high is None or value < high)
         )
 
     @property
@@ -384,10 +440,10 @@ class IndexCache:
     def _order(self, newest):
         """Dated statements newest (or oldest) first, then the undated; later imports first on a tie."""
         if newest not in self._orders:
-            dated = [(value, docnum) for docnum, value in enumerate(self.dates) if value is not None]
+            dated = [(value, docnum) for docnum, value in enumerate(self.dates) if value != NO_DATE]
             dated.sort(key=lambda pair: (pair[0] if newest else -pair[0], pair[1]), reverse=True)
-            undated = sorted((d for d, value in enumerate(self.dates) if value is None), reverse=True)
-            self._orders[newest] = [docnum for _value, docnum in dated] + undated
+            undated = sorted((d for d, value in enumerate(self.dates) if value == NO_DATE), reverse=True)
+            self._orders[newest] = array("I", chain((docnum for _value, docnum in dated), undated))
         return self._orders[newest]
 
     def count(self, name, docs, selected=(), limit=FACET_LIMIT):
