@@ -487,6 +487,7 @@ def unused_folder(target, name):
 def set_latest(target, name):
     """Point LATEST at the folder: written beside it, synced, then renamed over it in one step."""
     fd, temporary = tempfile.mkstemp(prefix=".latest-", dir=target)
+    os.fchmod(fd, 0o644)  # mkstemp's file is the owner's alone; the web server reads it
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(name + "\n")
         out.flush()

@@ -106,6 +106,7 @@ def test_datapackage_json_names_schema_keys_licence_version_command_and_checksum
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
     assert folder.stat().st_mode & 0o755 == 0o755  # a web server running as another user reads it
+    assert (tmp_path / "LATEST").stat().st_mode & 0o644 == 0o644  # and the file naming it
     sums = dict(line.split("  ")[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines())
     assert sums["datapackage.json"] == hashlib.sha256((folder / "datapackage.json").read_bytes()).hexdigest()
 
