@@ -219,8 +219,10 @@ def main():
         for number, repo in enumerate(repos):
             log = Path(f"/tmp/bench-memory-{args.port + number}.log")
             servers.append(Server(repo, args.data, args.port + number, args.workers, log))
+        started = time.perf_counter()
         for server in servers:
             server.wait(args.workers)
+            print(f"{server.repo}: serving after {time.perf_counter() - started:.0f} s", flush=True)
         load = os.getloadavg()
         print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load {load[0]:.1f}")
         warm = [server.memory() for server in servers]
