@@ -328,24 +328,31 @@ def test_a_damaged_index_answers_503_not_500(client, seeded, settings, tmp_path)
     assert client.get(SEARCH, {"q": "peace"}).status_code == 503
 
 
-def test_a_search_answers_the_same_when_its_postings_are_remembered(seeded, monkeypatch):
+def test_a_search_answers_the_same_when_its_postings_are_remembered(seeded, settings, monkeypatch):
     """Postings and phrase matches of common words are kept between searches, packed into
-    arrays; ranking, counts and facets read from them are those read from the index."""
-    monkeypatch.setattr(whoosh_engine, "REMEMBER_FROM", 1)
-    engine = search_engine()
+    arrays and the latest also unpacked; ranking, counts and facets read from either are those
+    read from the index."""
+    path = settings.HAYSTACK_CONNECTIONS["default"]["PATH"]
     requests = [
         SearchRequest(parse_query(query), sort=sort)
         for query in ("japan", "japan aviation", '"critical infrastructure"', "terrorism -nuclear", "resolution 2341")
         for sort in ("relevance", "newest")
     ]
-    monkeypatch.setattr(whoosh_engine, "REMEMBER_BYTES", 0)  # nothing kept
-    read = [engine.run(request) for request in requests]
-    monkeypatch.setattr(whoosh_engine, "REMEMBER_BYTES", 10**6)
-    first = [engine.run(request) for request in requests]
-    remembered = [engine.run(request) for request in requests]
-    assert engine._cache._remembered  # the second round read them back from the arrays
-    assert read == first == remembered
+    monkeypatch.setattr(whoosh_engine, "REMEMBER_FROM", 1)
+
+    def outcomes(remember_bytes, remember_unpacked, rounds):
+        monkeypatch.setattr(whoosh_engine, "REMEMBER_BYTES", remember_bytes)
+        monkeypatch.setattr(whoosh_engine, "REMEMBER_UNPACKED", remember_unpacked)
+        engine = WhooshSearch(path)
+        return engine, [[engine.run(request) for request in requests] for _ in range(rounds)]
+
+    _engine, [read] = outcomes(0, 0, 1)  # nothing kept
     assert any(outcome.total > 1 for outcome in read)
+    engine, [first, packed] = outcomes(10**6, 0, 2)  # kept packed only
+    assert engine._cache._remembered.values and not engine._cache._unpacked.values
+    engine, [_first, unpacked] = outcomes(10**6, 10**6, 2)  # and unpacked
+    assert engine._cache._unpacked.values
+    assert read == first == packed == unpacked
 
 
 # --- the haystack path used with Elasticsearch or Solr

@@ -34,9 +34,11 @@ from .query import (
 from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_storage, read_postings, read_toc
 
 # Term postings and phrase matches of at least this many documents are kept between searches,
-# packed into arrays (12 bytes a posting, 4 a phrase's document), up to this many bytes in all.
-# As Python dicts they took about 100 bytes a posting: 300,000 of them were about 30 MB a worker.
-REMEMBER_FROM, REMEMBER_BYTES = 1_000, 12_000_000
+# packed into arrays (12 bytes a posting, 4 a phrase's document), up to this many bytes in all;
+# the most recently used of them also as Python dicts and sets (about 100 bytes a posting), up
+# to this many postings, since making them again costs about 0.1 ms a thousand. Kept only as
+# dicts, 300,000 postings took about 30 MB a worker.
+REMEMBER_FROM, REMEMBER_BYTES, REMEMBER_UNPACKED = 1_000, 12_000_000, 60_000
 # A document without a date, in the arrays of dates (Whoosh's own default for a missing date).
 NO_DATE = 2**63 - 1
 
@@ -287,6 +289,32 @@ class Match:
         return [docnum for _score, docnum in heapq.nlargest(limit, zip(scores.values(), scores))]
 
 
+class Kept:
+    """The most recently used values, forgetting the least recently used while the sum of their
+    sizes (as `size` measures them) is over `most`."""
+
+    def __init__(self, most, size):
+        self.most, self.size = most, size
+        self.values = OrderedDict()
+        self.total = 0
+
+    def get(self, key):
+        value = self.values.get(key)
+        if value is not None:
+            self.values.move_to_end(key)
+        return value
+
+    def put(self, key, value):
+        self.values[key] = value
+        self.total += self.size(value)
+        while self.total > self.most:
+            self.total -= self.size(self.values.popitem(last=False)[1])
+
+
+def _bytes(packed):
+    return sum(part.itemsize * len(part) for part in packed)
+
+
 def _packed(value):
     """A {docnum: frequency} dict or a set of docnums as arrays."""
     if isinstance(value, dict):
@@ -317,8 +345,8 @@ def _intersect(sets):
 
 class KeyTable:
     """The distinct tuples of facet keys documents hold in one field, each numbered once, so that a
-    document's keys are one small number in an array (4 bytes) rather than a tuple of its own
-    (about 56 bytes with the list slot); shared by every segment of one index."""
+    segment keeps a document's keys as a number in an array (4 bytes) rather than a tuple of its
+    own (about 56 bytes with the list slot); shared by every segment of one index."""
 
     def __init__(self):
         self.tuples = [()]
@@ -374,8 +402,12 @@ class IndexCache:
         ]
         self.all_docs = frozenset(searcher.reader().all_doc_ids())
         self.live_count = len(self.all_docs)
-        self.tables = tables
-        self.keys = {name: _joined("I", (facts.keys[name] for facts, _ in leaves)) for name in FACET_FIELDS}
+        # One shared tuple a distinct set of keys: 8 bytes a document, and counting them as fast
+        # as when each document had its own tuple.
+        self.keys = {
+            name: list(map(tables[name].tuples.__getitem__, _joined("I", (facts.keys[name] for facts, _ in leaves))))
+            for name in FACET_FIELDS
+        }
         self.dates = _joined("q", (facts.dates for facts, _ in leaves))
         lengths = _joined("I", (facts.lengths for facts, _ in leaves))
         average = max(1.0, sum(lengths[docnum] for docnum in self.all_docs) / max(1, self.live_count))
@@ -383,33 +415,28 @@ class IndexCache:
         self.length_norms = array("d", (Match.K1 * (1 - Match.B + Match.B * length / average) for length in lengths))
         self._orders = {}
         self._unfiltered_counts = {}
-        self._remembered = OrderedDict()
-        self._remembered_size = 0
+        self._remembered = Kept(REMEMBER_BYTES, _bytes)
+        self._unpacked = Kept(REMEMBER_UNPACKED, len)
 
     def remembered(self, key, read):
         """Postings of common terms and documents of phrases, kept while the index is unchanged:
-        reading them costs about 1 ms a thousand documents (Whoosh unpickles every block), making
-        a dict or set again from the packed arrays about a twentieth of that."""
-        if key in self._remembered:
-            self._remembered.move_to_end(key)
-            return _unpacked(self._remembered[key])
-        value = read()
-        if len(value) >= REMEMBER_FROM:
-            packed = _packed(value)
-            self._remembered[key] = packed
-            self._remembered_size += sum(part.itemsize * len(part) for part in packed)
-            while self._remembered_size > REMEMBER_BYTES:
-                _key, old = self._remembered.popitem(last=False)
-                self._remembered_size -= sum(part.itemsize * len(part) for part in old)
+        reading them costs about 1 ms a thousand documents (Whoosh unpickles every block)."""
+        value = self._unpacked.get(key)
+        if value is not None:
+            return value
+        packed = self._remembered.get(key)
+        if packed is not None:
+            value = _unpacked(packed)
+        else:
+            value = read()
+            if len(value) < REMEMBER_FROM:
+                return value
+            self._remembered.put(key, _packed(value))
+        self._unpacked.put(key, value)
         return value
 
     def _counter(self, name, docs):
-        counts = Counter()
-        tuples = self.tables[name].tuples
-        for number, documents in Counter(map(self.keys[name].__getitem__, docs)).items():
-            for key in tuples[number]:
-                counts[key] += documents
-        return counts
+        return Counter(chain.from_iterable(map(self.keys[name].__getitem__, docs)))
 
     def docs_with(self, searcher, name, key):
         if name not in searcher.schema:
