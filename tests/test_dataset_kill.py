@@ -28,7 +28,7 @@ from .factories import write_texts
 pytestmark = pytest.mark.slow  # separate processes, an import and three exports
 
 STATEMENTS = 300
-PARAGRAPHS = 60  # short ones: rows, what the export spends its time on, for little text to import
+PARAGRAPHS = 120  # short ones: rows, what the export spends its time on, for little text to import
 KILL_AT_BYTES = 64 * 1024  # a few 8 KiB buffers of paragraphs.csv: the export is under way
 
 
