@@ -459,3 +459,69 @@ def test_the_resolution_facet_names_every_resolution_alike_most_cited_first_then
 def test_did_you_mean_corrects_a_typo_in_the_second_letter(client, db, search_index, add):
     add("security.txt", "Mr. Hh (Japan): Security matters to every delegation.")
     assert client.get(SEARCH, {"q": "sceurity"}).context["suggestion"] == "security"
+
+
+# --- prefixes: japan*
+
+
+@pytest.fixture
+def japanese(db, search_index, add):
+    add("japan.txt", "Mr. Aa (France): We thank Japan for its leadership.")
+    add("japanese.txt", "Mr. Bb (France): The Japanese delegation spoke well.")
+    add("japanese-japan.txt", "Mr. Cc (France): Japan and the Japanese people.")
+    add("other.txt", "Mr. Dd (France): We thank Brazil for its leadership.")
+
+
+def test_a_trailing_star_finds_every_word_starting_so(client, japanese):
+    assert set(found(client.get(SEARCH, {"q": "japan"}))) == {"japan.txt", "japanese-japan.txt"}
+    response = client.get(SEARCH, {"q": "japan*"})
+    assert set(found(response)) == {"japan.txt", "japanese.txt", "japanese-japan.txt"}
+    assert total(response) == 3 and not response.context["star_notes"]
+    snippets = {result.statement.source: str(result.snippet.html) for result in response.context["page"].object_list}
+    assert "<mark>Japanese</mark> delegation" in snippets["japanese.txt"]
+    assert "<mark>Japan</mark> and the <mark>Japanese</mark>" in snippets["japanese-japan.txt"]
+    assert total(client.get(SEARCH, {"q": "JAPANESE*"})) == 2  # read as a word too: stemmed japanes
+
+
+def test_a_star_before_a_word_is_dropped_and_the_page_says_so(client, japanese):
+    response = client.get(SEARCH, {"q": "*japan*"})
+    assert set(found(response)) == set(found(client.get(SEARCH, {"q": "japan*"})))
+    assert "Only a * at the end of a word is read (japan*): *japan* was searched as japan*." in (
+        response.content.decode()
+    )
+    response = client.get(SEARCH, {"q": "*japan"})
+    assert set(found(response)) == set(found(client.get(SEARCH, {"q": "japan"})))
+    assert "*japan was searched as japan." in response.content.decode()
+
+
+def test_a_star_after_one_or_two_letters_is_explained_not_expanded(client, japanese, monkeypatch):
+    monkeypatch.setattr(
+        whoosh_engine.Match, "expand", lambda *args: pytest.fail("a short prefix must not read the lexicon")
+    )
+    response = client.get(SEARCH, {"q": "a*"})
+    assert response.status_code == 200
+    assert "A * needs at least 3 letters before it (japan*): a* was searched as a." in response.content.decode()
+    response = client.get(SEARCH, {"q": "ja* leadership"})
+    assert response.status_code == 200 and found(response) == []
+
+
+def test_a_minus_before_a_prefix_leaves_out_every_word_starting_so(client, japanese):
+    assert set(found(client.get(SEARCH, {"q": "thank -japan*"}))) == {"other.txt"}
+    assert set(found(client.get(SEARCH, {"q": "-japan*"}))) == {"other.txt"}
+
+
+def test_a_prefix_reads_at_most_prefix_terms_of_the_index(client, db, search_index, add, monkeypatch):
+    monkeypatch.setattr(whoosh_engine, "PREFIX_TERMS", 2)
+    add("many.txt", "Mr. Aa (France): A zebra, zebras, a zebrafish and zebrawood furniture.")
+    add("one.txt", "Mr. Bb (France): Zebrawood furniture, nothing else of that kind.")
+    engine = search_engine()
+    assert engine.run(SearchRequest(parse_query("zebra*"))).total == 2
+    with engine._lock:
+        match = whoosh_engine.Match(engine._searcher, engine._cache, parse_query("zebra*"))
+        # The terms in most statements first; zebrafish, in one as zebra, is not read.
+        assert match.expand("zebra") == ["zebrawood", "zebra"]
+
+
+def test_a_prefix_alone_offers_no_spelling_suggestion(client, japanese):
+    response = client.get(SEARCH, {"q": "japx*"})
+    assert found(response) == [] and response.context["suggestion"] is None

@@ -98,6 +98,9 @@ class HaystackSearch:
         for clause in request.query.clauses:
             if clause.kind in ("resolution", "symbol"):
                 condition = {clause.kind: Exact(clause.value)}
+            elif clause.kind == "prefix":
+                # content:(japan*): the engine expands it against its own (stemmed) terms.
+                condition = {"content__startswith": Clean(clause.value)}
             else:
                 if not stemmed_terms(clause.value):
                     continue

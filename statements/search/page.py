@@ -21,7 +21,7 @@ from ..pagination import page_links
 from .engine import search_engine
 from .forms import FACET_TITLES, SearchForm
 from .passages import MAX_PASSAGE_PAGES, PASSAGES_PER_PAGE, ParagraphMatcher, passages_page, statements_for_passages
-from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, RESULTS_PER_PAGE, stemmed_terms
+from .query import ALL_SELECTED_REQUIRED, FACET_FIELDS, MIN_PREFIX_LETTERS, RESULTS_PER_PAGE, stemmed_terms
 
 FORUM_NAMES_SECONDS = 300
 WARM_UP_QUERY = "peace and security"
@@ -106,7 +106,18 @@ def results_context(form, outcome, page):
         "suggestion": outcome.suggestion,
         "suggestion_url": form.url(query=outcome.suggestion) if outcome.suggestion else None,
         "left_out": [c.value for c in query.clauses if c.kind in ("word", "phrase") and not stemmed_terms(c.value)],
+        "star_notes": [star_note(dropped) for dropped in query.dropped_stars],
     }
+
+
+def star_note(dropped):
+    """Why a star typed was not read as a prefix, and what was searched instead."""
+    if dropped.too_short:
+        return (
+            f"A * needs at least {MIN_PREFIX_LETTERS} letters before it (japan*): "
+            f"{dropped.typed} was searched as {dropped.searched}."
+        )
+    return f"Only a * at the end of a word is read (japan*): {dropped.typed} was searched as {dropped.searched}."
 
 
 def year_chart_rows(form, year_counts):

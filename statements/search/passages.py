@@ -1,7 +1,7 @@
 """Passages: the paragraphs of the statements a search finds that hold what it asks for.
 
 A statement matches a search as a whole (the index knows statements, not paragraphs). Its
-passages are the paragraphs that hold every word and phrase of the query, read with the
+passages are the paragraphs that hold every word, prefix and phrase of the query, read with the
 index's own analyzer (stemmed, common words left out, a phrase's words one after another),
 and, for a resolution or document symbol, the paragraph the archive recorded as citing it
 (Citation.paragraph, DocumentReference.paragraph). When no single paragraph holds all of it
@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 
 from ..keys import symbol_key
 from ..models import Citation, DocumentReference, Statement
-from .query import ANALYZER
+from .query import ANALYZER, read_prefix
 from .snippets import Highlighter
 
 PASSAGE_CHARS = 1200  # longer paragraphs are shown as a window around what matched
@@ -46,6 +46,7 @@ class ParagraphMatcher:
         positive = [clause for clause in parsed.clauses if not clause.negated]
         self.words = set()
         self.phrases = []
+        self.prefixes = list(dict.fromkeys(read_prefix(c.value) for c in positive if c.kind == "prefix"))
         for clause in positive:
             terms = tuple(token.text for token in ANALYZER(clause.value))
             if clause.kind == "word" and terms:
@@ -54,7 +55,9 @@ class ParagraphMatcher:
                 (self.phrases.append(terms) if len(terms) > 1 else self.words.update(terms))
         self.resolutions = {clause.value for clause in positive if clause.kind == "resolution"}
         self.symbols = {clause.value for clause in positive if clause.kind == "symbol"}
-        self.parts = len(self.words) + len(self.phrases) + len(self.resolutions) + len(self.symbols)
+        self.parts = (
+            len(self.words) + len(self.phrases) + len(self.prefixes) + len(self.resolutions) + len(self.symbols)
+        )
 
     def scores(self, statement):
         """(paragraph index from 0, parts of the query it holds) for the paragraphs holding any,
@@ -71,7 +74,7 @@ class ParagraphMatcher:
                 cited.setdefault(reference.paragraph, set()).add(key)
         for index, text in enumerate(paragraphs):
             held = len(cited.get(index, ()))
-            if self.words or self.phrases:
+            if self.words or self.phrases or self.prefixes:
                 held += self._text_parts(text)
             if held:
                 yield index, held
@@ -83,14 +86,19 @@ class ParagraphMatcher:
             # Stem only the words that start like a query word: a paragraph's other words cannot
             # match, and stemming all of them was most of a results page's time (issue 11).
             found = set()
+            wanted = len(self.words) + len(self.prefixes)
             for match in self.highlighter.candidates.finditer(text):
-                found.update(token.text for token in ANALYZER(match.group()) if token.text in self.words)
-                if len(found) == len(self.words):
+                for token in ANALYZER(match.group()):
+                    if token.text in self.words:
+                        found.add(token.text)
+                    found.update(prefix for prefix in self.prefixes if prefix.matches(token.text))
+                if len(found) == wanted:
                     break
             return len(found)
         tokens = [token.text for token in ANALYZER(text)]
         present = set(tokens)
         held = len(self.words & present)
+        held += sum(1 for prefix in self.prefixes if any(map(prefix.matches, present)))
         for phrase in self.phrases:
             if set(phrase) <= present and _contains_run(tokens, phrase):
                 held += 1

@@ -1,7 +1,7 @@
 """The query language: a query as typed, read into clauses, and what a search asks and answers.
 
-A query is read into clauses (issue 3): words and "phrases" go to the stemmed text, `-word`
-excludes, and resolution numbers and UN document symbols in any of the forms people write them
+A query is read into clauses (issue 3): words and "phrases" go to the stemmed text, `word*` is a
+prefix (the stemmed terms starting with it), `-word` excludes, and resolution numbers and UN document symbols in any of the forms people write them
 (`2341`, `res. 2341`, `S/RES/2341 (2017)`, `A/RES/60/288`, `S/PV.7750`) go to the exact
 `resolution` and `symbol` fields, never through the stemmer. Nothing here knows an engine.
 """
@@ -45,12 +45,16 @@ REFERENCE = re.compile(
 # A query that is only a number is a resolution: 2341, or 46/182 for the General Assembly.
 BARE_SC_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 BARE_GA_NUMBER = re.compile(r"^\s*(\d{1,3})/(\d{1,4})\s*$")
+# A prefix of two letters matched 1,355 of the 53,777 terms of the whole corpus (`co*`), nearly
+# every statement; three letters at most 489 (`con*`), a search still worth reading.
+MIN_PREFIX_LETTERS = 3
 TEXT_TOKEN = re.compile(r'(?P<neg>-)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One part of a query: a word, a phrase, a resolution key (sc-2341) or a symbol key."""
+    """One part of a query: a word, a phrase, a prefix (`japan` for japan*), a resolution key
+    (sc-2341) or a symbol key."""
 
     kind: str
     value: str
@@ -58,9 +62,33 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class StarDropped:
+    """A word typed with a star that is not read as a prefix: `typed` was searched as `searched`,
+    because only a trailing star is read, or (too_short) the prefix has too few letters."""
+
+    typed: str
+    searched: str
+    too_short: bool = False
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """What a prefix clause matches among stemmed terms: those starting with it, and the stem of
+    the prefix read as a word, so that japanese* finds "Japanese" (indexed as japanes) and
+    policy* finds "policies" (polici)."""
+
+    start: str
+    stems: frozenset
+
+    def matches(self, term):
+        return term.startswith(self.start) or term in self.stems
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
     text: str
     clauses: tuple[Clause, ...] = ()
+    dropped_stars: tuple[StarDropped, ...] = field(default=(), compare=False)
 
     def __bool__(self):
         return bool(self.clauses)
@@ -74,7 +102,7 @@ class ParsedQuery:
 
     @property
     def has_text(self):
-        return any(c.kind in ("word", "phrase") for c in self.clauses)
+        return any(c.kind in ("word", "phrase", "prefix") for c in self.clauses)
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -86,7 +114,7 @@ def parse_query(text: str) -> ParsedQuery:
     ):
         if match := pattern.match(text):
             return ParsedQuery(text, (Clause("resolution", make_key(match)),))
-    clauses = []
+    clauses, dropped = [], []
     for match in REFERENCE.finditer(text):
         clauses.append(_reference_clause(match))
     rest = REFERENCE.sub(" ", text)
@@ -97,8 +125,33 @@ def parse_query(text: str) -> ParsedQuery:
             if phrase:
                 clauses.append(Clause("phrase", phrase, negated))
         elif any(char.isalnum() for char in match["word"]):
-            clauses.append(Clause("word", match["word"], negated))
-    return ParsedQuery(text, tuple(clauses))
+            clause, dropped_star = _word_clause(match["word"], negated)
+            clauses.append(clause)
+            if dropped_star:
+                dropped.append(dropped_star)
+    return ParsedQuery(text, tuple(clauses), tuple(dropped))
+
+
+def _word_clause(word, negated):
+    """A word, or a prefix when it ends with a star; stars elsewhere are dropped (*japan is
+    searched as japan), as is the star of a prefix shorter than MIN_PREFIX_LETTERS. With the
+    StarDropped saying so, or None."""
+    if "*" not in word:
+        return Clause("word", word, negated), None
+    sign = "-" if negated else ""
+    bare = word.replace("*", "")
+    start = re.sub(r"^\W+|\W+$", "", bare).lower()
+    if word.endswith("*") and re.fullmatch(r"\w+", start):
+        if len(start) < MIN_PREFIX_LETTERS:
+            return Clause("word", bare, negated), StarDropped(sign + word, sign + bare, too_short=True)
+        clause = Clause("prefix", start, negated)
+        return clause, StarDropped(sign + word, f"{sign}{bare}*") if "*" in word[:-1] else None
+    return Clause("word", bare, negated), StarDropped(sign + word, sign + bare)
+
+
+def read_prefix(value):
+    """The Prefix a prefix clause's value matches."""
+    return Prefix(value, frozenset(stemmed_terms(value)))
 
 
 def _reference_clause(match):

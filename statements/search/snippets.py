@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..keys import parse_resolution_key, resolution_in_prose
-from .query import ANALYZER, ParsedQuery
+from .query import ANALYZER, ParsedQuery, read_prefix
 
 SNIPPET_CHARS = 300
 SCAN_CHARS = 200_000  # how far into a statement to look for a matched word
@@ -44,6 +44,7 @@ class Highlighter:
 
     def __init__(self, parsed: ParsedQuery):
         self.terms = set()
+        self.starts = ()  # of prefix clauses: a word whose stem starts with one is marked
         prefixes = set()
         exact = []
         for clause in parsed.clauses:
@@ -54,6 +55,12 @@ class Highlighter:
                     exact.append(resolution_in_prose(*resolution))
             elif clause.kind == "symbol":
                 exact.append(r"\s*".join(re.escape(char) for char in clause.value))
+            elif clause.kind == "prefix":
+                wanted = read_prefix(clause.value)
+                self.starts += (wanted.start,)
+                self.terms.update(wanted.stems)
+                prefixes.update(_common_prefix(wanted.start, stem) for stem in wanted.stems)
+                prefixes.add(wanted.start)
             else:
                 for word in clause.value.split():
                     for token in ANALYZER(word):
@@ -86,7 +93,7 @@ class Highlighter:
         if self.candidates:
             for match in islice(self.candidates.finditer(text), MAX_CANDIDATES):
                 for token in ANALYZER(match.group(), chars=True):
-                    if token.text in self.terms:
+                    if token.text in self.terms or token.text.startswith(self.starts):
                         hits.append((match.start() + token.startchar, match.start() + token.endchar))
         return sorted(hits)
 

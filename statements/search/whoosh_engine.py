@@ -29,6 +29,7 @@ from .query import (
     SearchRequest,
     SearchUnavailable,
     parse_query,
+    read_prefix,
     stemmed_terms,
 )
 from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_storage, read_postings, read_toc
@@ -39,6 +40,10 @@ from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_stor
 # to this many postings, since making them again costs about 0.1 ms a thousand. Kept only as
 # dicts, 300,000 postings took about 30 MB a worker.
 REMEMBER_FROM, REMEMBER_BYTES, REMEMBER_UNPACKED = 1_000, 12_000_000, 60_000
+# A prefix (japan*) reads at most this many index terms, those in most statements first, of the
+# first PREFIX_SCAN terms starting with it: `con*`, the widest three-letter prefix of the whole
+# corpus, starts 489 terms, and reading the postings of every one would cost a search its speed.
+PREFIX_TERMS, PREFIX_SCAN = 100, 5_000
 # A document without a date, in the arrays of dates (Whoosh's own default for a missing date).
 NO_DATE = 2**63 - 1
 
@@ -243,6 +248,11 @@ class Match:
         for clause in parsed.clauses:
             if clause.kind in ("resolution", "symbol"):
                 docs = self.postings(clause.kind, clause.value).keys()
+            elif clause.kind == "prefix":
+                frequencies = self.prefix_postings(clause.value)
+                docs = frequencies.keys()
+                if not clause.negated:
+                    self.scoring[("prefix", clause.value)] = frequencies
             else:
                 terms = stemmed_terms(clause.value)
                 if not terms:
@@ -263,6 +273,33 @@ class Match:
     def postings(self, field, term):
         """{docnum: frequency} of the live documents holding this term."""
         return self.cache.remembered((field, term), lambda: self._read(field, term))
+
+    def prefix_postings(self, prefix):
+        """{docnum: frequency} of a prefix, its terms' frequencies summed: ranked as one term, as
+        Lucene's blended wildcard scoring does, so that a document holding many words starting
+        with it does not outrank one holding the word asked for."""
+        return self.cache.remembered(("prefix", prefix), lambda: self._summed(self.expand(prefix)))
+
+    def _summed(self, terms):
+        summed = Counter()
+        for term in terms:
+            summed.update(self.postings("text", term))
+        return dict(summed)
+
+    def expand(self, prefix):
+        """The index terms a prefix clause reads (see PREFIX_TERMS), in most statements first."""
+        wanted = read_prefix(prefix)
+        reader = self.searcher.reader()
+        if "text" not in reader.schema:
+            return []
+        statements = {
+            btext.decode("utf-8"): info.doc_frequency()
+            for btext, info in islice(reader.iter_prefix("text", wanted.start), PREFIX_SCAN)
+        }
+        for stem in wanted.stems:
+            if stem not in statements and reader.doc_frequency("text", stem):
+                statements[stem] = reader.doc_frequency("text", stem)
+        return heapq.nlargest(PREFIX_TERMS, statements, key=statements.get)
 
     def _read(self, field, term):
         found = {}
