@@ -73,6 +73,14 @@ def test_a_query_whose_words_are_in_different_paragraphs_shows_the_paragraph_hol
     assert "spread over several paragraphs" in response.content.decode()
 
 
+def test_a_prefix_finds_the_paragraphs_holding_a_word_starting_with_it(client, two_speeches_with_passages):
+    response = client.get("/search/", {"q": "clim* chang*", "view": "passages"})
+    found = [(link.rsplit("#", 1)[1], text[:20]) for link, text in passages(response)]
+    # "changes" alone (p2) holds half the query; SPREAD has no paragraph holding all of it.
+    assert found[:2] == [("p3", "Climate change is a "), ("p5", "In closing, climate ")]
+    assert found[2:] == [("p1", "The climate of our t")]
+
+
 def test_resolution_search_shows_the_citing_paragraph(client, two_speeches_with_passages):
     long, _spread = two_speeches_with_passages
     citation = Citation.objects.get(statement=long, resolution__number=2341)

@@ -126,6 +126,30 @@ def test_elasticsearch_facets_are_asked_in_its_own_words_and_counted_without_the
     assert outcome.pks == [5] and outcome.total == 1
 
 
+def test_elasticsearch_is_sent_a_prefix_as_a_wildcard_and_a_left_out_prefix_as_a_negated_one(engine_at, monkeypatch):
+    backend = engine_at(UNREACHABLE_ES)
+    fake = fake_elasticsearch(backend, monkeypatch)
+    outcome = HaystackSearch().run(SearchRequest(parse_query("japan* -develop* *peace")))
+    query = fake.searches()[0]["query"]
+    query_string = json.dumps(query)
+    assert "(japan*)" in query_string and "NOT ((develop*))" in query_string and "(peace)" in query_string
+    assert '"analyze_wildcard": true' in query_string  # so that the engine stems japanese* as it indexed
+    assert outcome.suggestion is None
+
+
+def test_solr_is_sent_a_prefix_as_a_wildcard(engine_at, monkeypatch):
+    backend = engine_at(UNREACHABLE_SOLR)
+    sent = []
+
+    def send_request(method, path="", body=None, headers=None, files=None):
+        sent.append(parse_qs(urlsplit(path).query) if "?" in path else parse_qs(body or ""))
+        return json.dumps({"response": {"numFound": 0, "docs": []}, "facet_counts": {"facet_fields": {}}})
+
+    monkeypatch.setattr(backend.conn, "_send_request", send_request)
+    HaystackSearch().run(SearchRequest(parse_query("japan*")))
+    assert "(japan*)" in sent[0]["q"][0]
+
+
 def test_elasticsearch_did_you_mean_offers_its_suggestion_when_that_finds_something(engine_at, monkeypatch):
     backend = engine_at(UNREACHABLE_ES)
     fake = fake_elasticsearch(backend, monkeypatch)

@@ -17,6 +17,18 @@ def test_a_resolution_search_marks_the_number_but_not_a_symbol_holding_it():
     assert str(snippet.html) == "See S/2017/2341 and resolution <mark>2341</mark> (2017)."
 
 
+def test_a_prefix_marks_the_words_starting_with_it_and_no_others():
+    text = "Japan and the Japanese, not Jap or the japonica; develop, development, developing."
+    assert str(Highlighter(parse_query("japan* develop*")).snippet(text).html) == (
+        "<mark>Japan</mark> and the <mark>Japanese</mark>, not Jap or the japonica; "
+        "<mark>develop</mark>, <mark>development</mark>, <mark>developing</mark>."
+    )
+    # Marked as the index reads it: policy* is the stem polici too, so "policies" is marked.
+    assert str(Highlighter(parse_query("policy*")).snippet("Two policies, one policy.").html) == (
+        "Two <mark>policies</mark>, one <mark>policy</mark>."
+    )
+
+
 def test_highlighting_a_long_statement_costs_time_in_proportion_to_its_length():
     def statement(times):
         return ("e a peace " * 10 + "\n\n") * 1_000 * times + "<img src=x onerror=alert(1)" * 100 * times
@@ -34,7 +46,9 @@ words = st.sampled_from(
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.lists(st.one_of(words, st.text(max_size=8)), max_size=120).map("".join),
-    query=st.sampled_from(["peace", "security peace", '"peace security"', "2341", "S/RES/2341", "", "-peace x"]),
+    query=st.sampled_from(
+        ["peace", "pea*", "security peace", '"peace security"', "2341", "S/RES/2341", "", "-peace x"]
+    ),
 )
 def test_a_snippet_without_its_marks_is_the_escaped_source_text(text, query):
     snippet = Highlighter(parse_query(query)).snippet(text)

@@ -125,6 +125,11 @@ def test_a_resolution_number_is_charted_like_on_the_search_page(client, statemen
     assert {year: n[0] for year, n in numbers["2341"].items()} == {2018: 1, 2019: 1, 2020: 0}
 
 
+def test_a_prefix_is_charted_like_on_the_search_page(client, statements_over_years):
+    numbers = table_numbers(client.get("/trends/", {"q": ["terror*"]}).content.decode())
+    assert {year: n[:2] for year, n in numbers["terror*"].items()} == expected("terror")
+
+
 def test_trends_csv_holds_the_numbers_behind_the_chart(client, statements_over_years):
     response = client.get("/trends/data.csv", {"q": ["terrorism", "-climate change"]})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
