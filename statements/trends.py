@@ -27,7 +27,7 @@ from .exports import spreadsheet_safe
 from .keys import forum_key
 from .models import Country, Statement
 from .search.engine import search_engine
-from .search.forms import MAX_QUERY_CHARS, MAX_QUERY_TERMS, FacetKeysField
+from .search.forms import MAX_QUERY_CHARS, MAX_QUERY_PREFIXES, MAX_QUERY_TERMS, FacetKeysField
 from .search.query import ParsedQuery, SearchRequest, parse_query
 
 MAX_QUERIES = 5
@@ -51,6 +51,10 @@ class QueriesField(forms.Field):
             query = parse_query(text)
             if query.term_count > MAX_QUERY_TERMS:
                 raise ValidationError(f"Search {number} has too many words: use at most {MAX_QUERY_TERMS}.")
+            if query.prefix_count > MAX_QUERY_PREFIXES:
+                raise ValidationError(
+                    f"Search {number} has too many words ending in *: use at most {MAX_QUERY_PREFIXES}."
+                )
             if not query or not any(not clause.negated for clause in query.clauses):
                 raise ValidationError(f"Search {number}, “{text[:60]}”, names nothing to look for.")
             queries.append(query)

@@ -522,6 +522,13 @@ def test_a_prefix_reads_at_most_prefix_terms_of_the_index(client, db, search_ind
         assert match.expand("zebra") == ["zebrawood", "zebra"]
 
 
+def test_more_than_three_prefixes_are_refused_with_a_clear_400(client, japanese):
+    response = client.get(SEARCH, {"q": "jap* tha* lea* bra*"})
+    assert response.status_code == 400
+    assert "too many words ending in *: use at most 3." in response.content.decode()
+    assert client.get(SEARCH, {"q": "jap* tha* lea*"}).status_code == 200
+
+
 def test_a_prefix_alone_offers_no_spelling_suggestion(client, japanese):
     response = client.get(SEARCH, {"q": "japx*"})
     assert found(response) == [] and response.context["suggestion"] is None

@@ -128,6 +128,8 @@ def test_a_resolution_number_is_charted_like_on_the_search_page(client, statemen
 def test_a_prefix_is_charted_like_on_the_search_page(client, statements_over_years):
     numbers = table_numbers(client.get("/trends/", {"q": ["terror*"]}).content.decode())
     assert {year: n[:2] for year, n in numbers["terror*"].items()} == expected("terror")
+    response = client.get("/trends/", {"q": ["ter* cli* cha* tra*"]})
+    assert response.status_code == 400 and "too many words ending in *" in response.content.decode()
 
 
 def test_trends_csv_holds_the_numbers_behind_the_chart(client, statements_over_years):

@@ -16,6 +16,9 @@ from .query import FACET_FIELDS, SearchRequest, parse_query
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 30
+# A prefix reads up to 100 index terms' postings (whoosh_engine.PREFIX_TERMS), about 0.7 s the
+# first time for `con*` on the whole corpus: a few a search, not thirty.
+MAX_QUERY_PREFIXES = 3
 MAX_SELECTED_PER_FACET = 10
 MAX_PAGE = 100_000
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -88,6 +91,8 @@ class SearchForm(forms.Form):
         query = parse_query(self.cleaned_data["q"])
         if query.term_count > MAX_QUERY_TERMS:
             raise ValidationError(f"The search has too many words: use at most {MAX_QUERY_TERMS}.")
+        if query.prefix_count > MAX_QUERY_PREFIXES:
+            raise ValidationError(f"The search has too many words ending in *: use at most {MAX_QUERY_PREFIXES}.")
         return query
 
     def clean_date_from(self):

@@ -101,6 +101,10 @@ class ParsedQuery:
         return sum(len(c.value.split()) if c.kind == "phrase" else 1 for c in self.clauses)
 
     @property
+    def prefix_count(self):
+        return sum(c.kind == "prefix" for c in self.clauses)
+
+    @property
     def has_text(self):
         return any(c.kind in ("word", "phrase", "prefix") for c in self.clauses)
 
