@@ -76,7 +76,7 @@ SEARCH_PARAMETERS = [
     {
         "name": "q",
         "in": "query",
-        "description": 'Words, "phrases", -exclusions, resolution numbers '
+        "description": 'Words, "phrases", prefixes (japan*), -exclusions, resolution numbers '
         "(2341, S/RES/2341 (2017), 46/182) and document symbols (S/PV.7750), as on /search/.",
         "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
     },
