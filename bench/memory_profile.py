@@ -30,6 +30,27 @@ def resident(label):
     print(f"{label:<28} RSS {mb['rss']:7.1f}  USS {mb['uss']:7.1f}  anon {mb['anon']:7.1f}  file {mb['file']:7.1f} MB")
 
 
+def index_data(before):
+    """What the search engine keeps for one version of the index (per-document facet keys,
+    dates, lengths, orders, Whoosh's open readers), per statement: an empty search with facets
+    and both orders, traced."""
+    from statements.search.engine import search_engine
+    from statements.search.query import SearchRequest, parse_query
+
+    engine = search_engine()
+    for sort in ("newest", "oldest"):
+        outcome = engine.run(SearchRequest(parse_query(""), sort=sort))
+    after = tracemalloc.take_snapshot()
+    grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    print(
+        f"index data kept after an empty search: {grown / 1e6:.1f} MB traced for {outcome.total:,} statements, "
+        f"{grown / max(1, outcome.total):.0f} bytes a statement"
+    )
+    for stat in after.compare_to(before, "lineno")[:8]:
+        frame = stat.traceback[0]
+        print(f"  {stat.size_diff / 1e6:+8.2f} MB  {frame.filename}:{frame.lineno}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--top", type=int, default=25)
@@ -46,6 +67,8 @@ def main():
     from memory import MIX
 
     resident("Django set up")
+    if not args.no_trace:
+        index_data(tracemalloc.take_snapshot())
     client = Client()
     client.get("/search/?q=peace+and+security")
     resident("after the first search")
