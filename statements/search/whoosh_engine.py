@@ -37,9 +37,10 @@ from .whoosh_internals import IndexDamaged, IndexFiles, open_searcher, open_stor
 # Term postings and phrase matches of at least this many documents are kept between searches,
 # packed into arrays (12 bytes a posting, 4 a phrase's document), up to this many bytes in all;
 # the most recently used of them also as Python dicts and sets (about 100 bytes a posting), up
-# to this many postings, since making them again costs about 0.1 ms a thousand. Kept only as
-# dicts, 300,000 postings took about 30 MB a worker.
-REMEMBER_FROM, REMEMBER_BYTES, REMEMBER_UNPACKED = 1_000, 12_000_000, 60_000
+# to this many postings, since making them again costs about 0.1 ms a thousand (the common words
+# of bench/memory.py's mix hold 118,000 postings at 13,561 statements). Kept only as dicts, up
+# to 300,000 postings took about 30 MB a worker.
+REMEMBER_FROM, REMEMBER_BYTES, REMEMBER_UNPACKED = 1_000, 12_000_000, 150_000
 # A prefix (japan*) reads at most this many index terms, those in most statements first, of the
 # first PREFIX_SCAN terms starting with it: `con*`, the widest three-letter prefix of the whole
 # corpus, starts 489 terms, and reading the postings of every one would cost a search its speed.
