@@ -137,8 +137,8 @@ def test_elasticsearch_is_sent_a_prefix_as_a_wildcard_and_a_left_out_prefix_as_a
     assert outcome.suggestion is None
 
 
-def test_solr_is_sent_a_prefix_as_a_wildcard(engine_at, monkeypatch):
-    backend = engine_at(UNREACHABLE_SOLR)
+def fake_solr(backend, monkeypatch):
+    """Answer the Solr backend's requests with no results; returns the parameters each one sent."""
     sent = []
 
     def send_request(method, path="", body=None, headers=None, files=None):
@@ -146,6 +146,12 @@ def test_solr_is_sent_a_prefix_as_a_wildcard(engine_at, monkeypatch):
         return json.dumps({"response": {"numFound": 0, "docs": []}, "facet_counts": {"facet_fields": {}}})
 
     monkeypatch.setattr(backend.conn, "_send_request", send_request)
+    return sent
+
+
+def test_solr_is_sent_a_prefix_as_a_wildcard(engine_at, monkeypatch):
+    backend = engine_at(UNREACHABLE_SOLR)
+    sent = fake_solr(backend, monkeypatch)
     HaystackSearch().run(SearchRequest(parse_query("japan*")))
     assert "(japan*)" in sent[0]["q"][0]
 
@@ -195,13 +201,7 @@ def test_solr_schema_from_build_solr_schema_has_string_facet_and_exact_fields(en
 
 def test_solr_facets_are_asked_in_its_own_words(engine_at, monkeypatch):
     backend = engine_at(UNREACHABLE_SOLR)
-    sent = []
-
-    def send_request(method, path="", body=None, headers=None, files=None):
-        sent.append(parse_qs(urlsplit(path).query) if "?" in path else parse_qs(body or ""))
-        return json.dumps({"response": {"numFound": 0, "docs": []}, "facet_counts": {"facet_fields": {}}})
-
-    monkeypatch.setattr(backend.conn, "_send_request", send_request)
+    sent = fake_solr(backend, monkeypatch)
     HaystackSearch().run(SearchRequest(parse_query("climate")))
     params = sent[0]
     assert params["f.speaker.facet.limit"] == ["20"] and params["f.speaker.facet.mincount"] == ["1"]
