@@ -423,6 +423,22 @@ def test_results_offer_a_year_chart_and_downloads_of_the_same_search(seeded, cli
     assert narrowed.context["page"].paginator.count == 2
 
 
+def test_the_year_chart_counts_every_year_not_only_the_twenty_most_frequent(client, db, search_index, add):
+    from statements.ingest import Overrides
+
+    for year in range(1990, 2015):  # 25 years, more than the 20 values other facets list
+        add(
+            f"y{year}.txt",
+            f"Statement by Mr. Tanaka\n\nJapan supports peace in {year}.",
+            Overrides(fields={"year": year}),
+        )
+    response = client.get("/search/", {"q": "japan"})
+    assert sorted(key for key, _count, _url in response.context["year_chart"]) == [str(y) for y in range(1990, 2015)]
+    html = response.content.decode()
+    assert "25 statements from 1990 to 2014" in html
+    assert '<div class="item__date">2014</div>' in html, "an undated statement of a known year shows its year"
+
+
 # --- "did you mean" and the resolution facet (issue 13)
 
 

@@ -70,7 +70,7 @@ class HaystackSearch:
         if request.sort != "relevance" or not request.query:
             narrowed = narrowed.order_by("date" if request.sort == "oldest" else "-date")
         for name in request.facets:
-            narrowed = narrowed.facet(name, **facet_options(backend, request.facet_limit))
+            narrowed = narrowed.facet(name, **facet_options(backend, request.limit_for(name)))
         page = narrowed[request.offset : request.offset + request.per_page]
         pks = [int(result.pk) for result in page]
         counts = narrowed.facet_counts().get("fields", {})
@@ -81,7 +81,7 @@ class HaystackSearch:
                 # Counted without this facet's own selection: selecting Japan leaves France choosable.
                 others = {key: keys for key, keys in request.selected.items() if key != name}
                 unselected = self._narrowed(sqs, request, others).facet(
-                    name, **facet_options(backend, request.facet_limit)
+                    name, **facet_options(backend, request.limit_for(name))
                 )
                 found = unselected.facet_counts().get("fields", {}).get(name, [])
             facets[name] = self._with_selected(

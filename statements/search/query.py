@@ -20,6 +20,7 @@ FACET_FIELDS = ("speaker", "country", "forum", "year", "resolution")
 # statement, so two selected values there mean either (a statement has one speaker).
 ALL_SELECTED_REQUIRED = frozenset({"resolution"})
 FACET_LIMIT = 20
+EVERY_VALUE_FACETS = ("year",)
 
 ANALYZER = StemmingAnalyzer()  # the analyzer haystack gives the Whoosh text field
 
@@ -188,6 +189,11 @@ class SearchRequest:
     @property
     def offset(self):
         return (self.page - 1) * self.per_page
+
+    def limit_for(self, name):
+        """How many values of this facet to count: every year, for the year chart, which counted
+        only the 20 most frequent years ("615 statements from 1956 to 2020" of 1,255 found)."""
+        return None if name in EVERY_VALUE_FACETS else self.facet_limit
 
 
 @dataclass

@@ -103,7 +103,7 @@ class WhooshSearch:
             counted = found
             if name in narrowing and name not in ALL_SELECTED_REQUIRED:
                 counted = _intersect([match.docs, *(s for key, s in narrowing.items() if key != name)])
-            facets[name] = cache.count(name, counted, request.selected.get(name, ()), request.facet_limit)
+            facets[name] = cache.count(name, counted, request.selected.get(name, ()), request.limit_for(name))
         docnums = self._page(cache, match, found, request)
         pks = [int(searcher.stored_fields(docnum)["django_id"]) for docnum in docnums]
         suggestion = self._suggest(searcher, request.query) if not found and request.query.has_text else None
