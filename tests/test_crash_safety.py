@@ -64,20 +64,35 @@ def assert_no_process_left(group, when, seconds=60):
 KILL_POINTS = [f"{done}/{STATEMENTS} statements written" for done in range(200, STATEMENTS + 1, 200)]
 
 
+def kill_rebuild_at(env, point):
+    """Start a rebuild, kill -9 it once it prints `point`; True if it was still at work when killed."""
+    process = start_manage(env, "rebuild_search_index", "-v", "2", stderr=subprocess.DEVNULL, start_new_session=True)
+    output = OutputLines(process.stdout)
+    output.wait_for(point)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    mid_work = "indexed" not in output.rest()
+    assert indexed_count(env) == STATEMENTS, f"after a kill at {point!r}"
+    assert_no_process_left(process.pid, f"a kill at {point!r}")
+    return mid_work
+
+
 def test_kill_9_during_rebuild_twenty_times_never_leaves_a_partial_index(archive_on_disk):
     env = archive_on_disk
     assert indexed_count(env) == STATEMENTS
     for attempt in range(20):
-        process = start_manage(
-            env, "rebuild_search_index", "-v", "2", stderr=subprocess.DEVNULL, start_new_session=True
-        )
-        output = OutputLines(process.stdout)
-        output.wait_for(KILL_POINTS[attempt % len(KILL_POINTS)])
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        assert "indexed" not in output.rest(), f"kill {attempt + 1} landed after the rebuild had finished"
-        assert indexed_count(env) == STATEMENTS, f"after kill {attempt + 1}"
-        assert_no_process_left(process.pid, f"kill {attempt + 1}")
+        point = KILL_POINTS[attempt % len(KILL_POINTS)]
+        # The last point is followed only by the commit: a test process the machine starves can
+        # read that line after the commit is done. Such a kill still must not harm the index, but
+        # it tested nothing mid-work, so it is tried again (a few times).
+        tries = 5 if point == KILL_POINTS[-1] else 1
+        for _ in range(tries):
+            if kill_rebuild_at(env, point):
+                break
+        else:
+            raise AssertionError(
+                f"kill {attempt + 1} at {point!r} landed after the rebuild had finished, {tries} times"
+            )
     result = manage(env, "sync_index", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
