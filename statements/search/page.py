@@ -13,6 +13,7 @@ from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
 from ..keys import GA, forum_key, parse_resolution_key, resolution_label, resolution_symbol
@@ -157,6 +158,27 @@ class FacetValue:
     @property
     def count_text(self):
         return f"{self.count:,}"
+
+    @property
+    def html(self):
+        """The value as a link in its facet list. Built here rather than in the template: a page
+        lists up to 180 values (every year among them), which the template language made a large
+        part of the page's time (bench: the trends page's points, the same way, 184 -> 120 ms)."""
+        if self.selected:
+            return format_html(
+                '<li><a href="{}" class="facet__value is-selected" aria-current="true"><span class="facet__label">'
+                '<span class="visually-hidden">Selected, select again to remove: </span>{}</span> '
+                '<span class="facet__count"><span aria-hidden="true">×</span></span></a></li>',
+                self.url,
+                self.label,
+            )
+        return format_html(
+            '<li><a href="{}" class="facet__value"><span class="facet__label">{}</span> '
+            '<span class="facet__count">{}</span></a></li>',
+            self.url,
+            self.label,
+            self.count_text,
+        )
 
 
 @dataclass
