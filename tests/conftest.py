@@ -1,5 +1,6 @@
 """Test set-up: a throwaway data folder and Whoosh index per run, and a clean index per test."""
 
+import gc
 import os
 import queue
 import subprocess
@@ -143,16 +144,23 @@ def screenshot(page, name):
 
 
 def cpu_seconds(work, n, tries=3):
-    """The least CPU time this process spent on `work(n)` in a few runs: other processes' load does not count."""
+    """The least CPU time this process spent on `work(n)` in a few runs: other processes' load does
+    not count, nor a collection of the garbage earlier tests left (as timeit, the collector is off)."""
     best = float("inf")
-    for _ in range(tries):
-        started = time.process_time()
-        work(n)
-        best = min(best, time.process_time() - started)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(tries):
+            started = time.process_time()
+            work(n)
+            best = min(best, time.process_time() - started)
+    finally:
+        if collecting:
+            gc.enable()
     return best
 
 
-def assert_grows_linearly(work, n, ratio=10, least_seconds=0.005, rounds=3):
+def assert_grows_linearly(work, n, ratio=10, least_seconds=0.002, rounds=3):
     """`work(n)` costs at 4n less than `ratio` times its cost at n (linear: 4x; quadratic: 16x).
 
     n is doubled first until the work at n takes long enough to measure against the clock's

@@ -87,4 +87,5 @@ TOKENS = st.sampled_from(
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TOKENS, min_size=50, max_size=600))
 def test_lines_made_of_the_parsers_own_tokens_cost_near_linear_time_in_their_length(tokens):
-    assert_grows_linearly(lambda times: parse("".join(tokens * times)), 1)
+    # From 5 ms of work: at 2 ms a loaded machine's noise alone made 12x of a linear parse.
+    assert_grows_linearly(lambda times: parse("".join(tokens * times)), 1, least_seconds=0.005)
