@@ -171,11 +171,19 @@ def assert_grows_linearly(work, n, ratio=10, least_seconds=0.002, rounds=3):
     """
     while cpu_seconds(work, n, tries=1) < least_seconds and n < 1_000_000:
         n *= 2
-    small = large = float("inf")
-    for _ in range(rounds):
-        small = min(small, cpu_seconds(work, n, tries=1))
-        large = min(large, cpu_seconds(work, 4 * n, tries=1))
-    assert large < ratio * small, f"cost at n={n}: {small * 1000:.2f} ms CPU, at 4n: {large * 1000:.2f} ms CPU"
+    # A growth past `ratio` is measured again before it fails the test: quadratic work shows
+    # 16x every time, while a one-off (a clean-clone CI once saw 8.8 ms at n and 126 ms at 4n
+    # for lines that grow 4x when measured again) does not repeat.
+    measured = []
+    for _attempt in range(3):
+        small = large = float("inf")
+        for _ in range(rounds):
+            small = min(small, cpu_seconds(work, n, tries=1))
+            large = min(large, cpu_seconds(work, 4 * n, tries=1))
+        if large < ratio * small:
+            return
+        measured.append(f"{small * 1000:.2f} ms CPU at n={n}, {large * 1000:.2f} ms at 4n")
+    raise AssertionError(f"the cost grew more than {ratio}x for 4x the size, three times: {'; '.join(measured)}")
 
 
 class OutputLines:

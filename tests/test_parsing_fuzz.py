@@ -89,3 +89,12 @@ TOKENS = st.sampled_from(
 def test_lines_made_of_the_parsers_own_tokens_cost_near_linear_time_in_their_length(tokens):
     # From 5 ms of work: at 2 ms a loaded machine's noise alone made 12x of a linear parse.
     assert_grows_linearly(lambda times: parse("".join(tokens * times)), 1, least_seconds=0.005)
+
+
+def test_the_growth_check_itself_fails_quadratic_work():
+    def quadratic(n):
+        return sum(i ^ j for i in range(n * 30) for j in range(n * 30))
+
+    with pytest.raises(AssertionError, match="grew more than 10x for 4x the size, three times"):
+        assert_grows_linearly(quadratic, 1)
+    assert_grows_linearly(lambda n: sum(range(n * 20_000)), 1)
