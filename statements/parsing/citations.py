@@ -6,6 +6,7 @@ writes S/RES/...), and a General Assembly one only when it says "Assembly" or A/
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .segmentation import split_sentences
@@ -199,14 +200,31 @@ BODY_NAMED = re.compile(
 )
 
 
-def _assemblys(before, after):
-    """Whether a session/number between `before` and `after` in a sentence is the Assembly's."""
-    last = None
-    for last in BODY_NAMED.finditer(before):
-        pass
-    if last is not None:
-        return last.group("assembly") is not None
-    return not any(match.group("other") for match in BODY_NAMED.finditer(after))
+class _BodiesNamed:
+    """The bodies a sentence names (BODY_NAMED), found once a sentence: each number scanning
+    the whole sentence again made a sentence thousands of numbers long cost quadratic time."""
+
+    def __init__(self, sentence):
+        self.matches = list(BODY_NAMED.finditer(sentence))
+        self.ends = [match.end() for match in self.matches]
+        self.starts = [match.start() for match in self.matches]
+        # other_from[i]: whether a body other than the Assembly is named in matches[i:]
+        self.other_from = [False] * (len(self.matches) + 1)
+        for i in range(len(self.matches) - 1, -1, -1):
+            self.other_from[i] = self.other_from[i + 1] or self.matches[i].group("other") is not None
+
+    def assemblys(self, start, end):
+        """Whether a session/number at sentence[start:end] is the Assembly's: the last body named
+        before it decides, else any other body named after it."""
+        before = bisect_right(self.ends, start)
+        if before:
+            return self.matches[before - 1].group("assembly") is not None
+        return not self.other_from[bisect_left(self.starts, end)]
+
+
+# The words before a number that say whose it is ("General Assembly resolution", "the Council
+# in its resolution"): the patterns anchored at the end of this much of what precedes it.
+BEFORE_CHARS = 200
 
 
 # The Assembly has numbered its resolutions by session since its thirty-first session (1976).
@@ -336,20 +354,25 @@ def resolutions_in(sentence: str, paragraph: int = 0, year: int | None = None):
 
 
 def _candidates(sentence, paragraph, year=None):
+    # What concerns the whole sentence is read once, not once for each number in it.
+    assembly_named = bool(ASSEMBLY_IN.search(sentence))
+    council_named = bool(SECURITY_COUNCIL_IN.search(sentence))
+    bodies = None
     for match in SC_SYMBOL.finditer(sentence):
         yield _sc(match.group("number"), match.group("year"), sentence, paragraph)
     for match in GA_SYMBOL.finditer(sentence):
         yield ResolutionRef(GA, int(match.group("number")), int(match.group("session")), None, sentence, paragraph)
     for match in KEYWORD_LIST.finditer(sentence):
-        before = sentence[: match.start()]
+        before = sentence[max(0, match.start() - BEFORE_CHARS) : match.start()]
         if before.rstrip().endswith("/") or sentence[match.start() - 4 : match.start()] == "RES/":
             continue
         by_assembly = bool(ASSEMBLY_BEFORE.search(before))
         not_security_council = bool(NOT_SC_BEFORE.search(before))
         # A sentence about the Assembly that never names the Council: an unqualified number
         # may be either body's ("resolution 1514"), so it is left out.
-        ambiguous = bool(ASSEMBLY_IN.search(sentence)) and not SECURITY_COUNCIL_IN.search(sentence)
-        council_named = bool(SECURITY_COUNCIL_IN.search(sentence))
+        ambiguous = assembly_named and not council_named
+        if bodies is None:
+            bodies = _BodiesNamed(sentence)
         items = list(ITEM.finditer(match.group("items")))
         some_have_years = any(item.group("paren") for item in items)
         for item in items:
@@ -364,10 +387,10 @@ def _candidates(sentence, paragraph, year=None):
                 sentence,
                 paragraph,
                 year,
-                _assemblys(before, sentence[match.end() :]),
+                bodies.assemblys(match.start(), match.end()),
             )
     for match in COLON_LIST.finditer(sentence):
-        if NOT_SC_BEFORE.search(sentence[: match.start()]):
+        if NOT_SC_BEFORE.search(sentence[max(0, match.start() - BEFORE_CHARS) : match.start()]):
             continue
         for item in COLON_ITEM.finditer(match.group("rest")):
             yield _sc(item.group("number"), item.group("year"), sentence, paragraph)
