@@ -65,7 +65,7 @@ from pathlib import Path
 
 from .ingest import MeetingInfo, Overrides
 from .parsing import SourceContext
-from .parsing.countries import country_of_code
+from .parsing.countries import country_of_code, state_in_year
 from .parsing.header import split_honorific, tidy_name
 
 COLUMNS = {
@@ -310,7 +310,7 @@ def overrides_from(values: dict) -> tuple[Overrides, SourceContext]:
     }
     overrides = Overrides(
         fields={key: value for key, value in fields.items() if value},
-        speaker=_speaker(values),
+        speaker=_speaker(values, year),
         meeting=MeetingInfo(symbol=symbol, date=date, topic=topic, kind=values.get("record_kind", ""))
         if symbol
         else None,
@@ -320,7 +320,7 @@ def overrides_from(values: dict) -> tuple[Overrides, SourceContext]:
     return overrides, context
 
 
-def _speaker(values):
+def _speaker(values, year):
     speaker = {}
     written = values.get("speaker", "")
     people = [_person(part) for part in written.split("/")] if written.casefold() not in NOT_A_SPEAKER else []
@@ -335,7 +335,7 @@ def _speaker(values):
         speaker["name"] = name
         if honorific:
             speaker["honorific"] = honorific
-    country = country_of_code(values.get("country_code")) or values.get("country")
+    country = state_in_year(country_of_code(values.get("country_code")) or values.get("country"), year)
     if country:
         speaker["country"] = country
     if values.get("role"):

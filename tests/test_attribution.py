@@ -135,6 +135,15 @@ GD_ROWS = [
     {"id": "UNGDC_LKA_15_1960", "iso3": "LKA", "country": "Ceylon", "year": 1960, "speaker": None},
     {"id": "UNGDC_CHE_57_2002", "iso3": "CHE", "country": "Sweden", "year": 2002, "speaker": "Mr. Deiss"},
     {"id": "UNGDC_YMD_23_1968", "iso3": "YMD", "country": None, "year": 1968, "speaker": None},
+    # The file names these states one way for every year, as its own rows below do.
+    {"id": "UNGDC_CZE_50_1995", "iso3": "CZE", "country": "Czech Republic", "year": 1995, "speaker": "Mr. Zieleniec"},
+    {"id": "UNGDC_CZE_72_2017", "iso3": "CZE", "country": "Czech Republic", "year": 2017, "speaker": "Mr. Zeman"},
+    {"id": "UNGDC_COG_20_1965", "iso3": "COG", "country": "Congo, Brazzaville", "year": 1965, "speaker": "Mr. Mouanza"},
+    {"id": "UNGDC_COG_30_1975", "iso3": "COG", "country": "Congo, Brazzaville", "year": 1975, "speaker": "Mr. Ganao"},
+    {"id": "UNGDC_YUG_45_1990", "iso3": "YUG", "country": "Yugoslavia", "year": 1990, "speaker": "Mr. Jovic"},
+    {"id": "UNGDC_YUG_56_2001", "iso3": "YUG", "country": "Yugoslavia", "year": 2001, "speaker": "Mr. Svilanovic"},
+    {"id": "UNGDC_YUG_59_2004", "iso3": "YUG", "country": "Yugoslavia", "year": 2004, "speaker": "Mr. Draskovic"},
+    {"id": "UNGDC_SRB_61_2006", "iso3": "SRB", "country": "Serbia", "year": 2006, "speaker": "Mr. Tadic"},
 ]
 
 
@@ -161,6 +170,16 @@ def test_general_debate_rows_show_the_delegation_under_the_name_of_their_year(ge
         "UNGDC_LKA_15_1960": ("Sri Lanka", "Ceylon"),  # no speaker: the delegation stays
         "UNGDC_CHE_57_2002": ("Switzerland", "Switzerland"),  # the ISO code wins over a wrong name
         "UNGDC_YMD_23_1968": ("Democratic Yemen", "Democratic Yemen"),  # named by its code alone
+        "UNGDC_CZE_50_1995": ("Czechia", "Czech Republic"),
+        "UNGDC_CZE_72_2017": ("Czechia", "Czechia"),
+        "UNGDC_COG_20_1965": ("Congo", "Congo (Brazzaville)"),
+        "UNGDC_COG_30_1975": ("Congo", "People's Republic of the Congo"),
+        # The Socialist Federal Republic of Yugoslavia, which no state continues; from 1992 the
+        # Federal Republic of Yugoslavia, then Serbia and Montenegro, whose seat Serbia continues.
+        "UNGDC_YUG_45_1990": ("Yugoslavia", "Yugoslavia"),
+        "UNGDC_YUG_56_2001": ("Serbia", "Yugoslavia"),
+        "UNGDC_YUG_59_2004": ("Serbia", "Serbia and Montenegro"),
+        "UNGDC_SRB_61_2006": ("Serbia", "Serbia"),
     }
     thailand = client.get("/countries/thailand/").content.decode()
     assert "Formerly Siam (until 1948)" in thailand

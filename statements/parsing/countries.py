@@ -38,7 +38,7 @@ OBSERVER_STATES = "Holy See|State of Palestine"
 # Ceylon, Upper Volta, the USSR whose seat the Russian Federation continues) is an alias of its
 # present name below, and RENAMINGS gives the years of each name.
 FORMER_STATES = """
-Yugoslavia|Czechoslovakia|German Democratic Republic|Democratic Yemen|Serbia and Montenegro
+Yugoslavia|Czechoslovakia|German Democratic Republic|Democratic Yemen
 """
 
 REGIONAL_ORGANISATIONS = """
@@ -128,6 +128,10 @@ ALIASES = {
     "Union of South Africa": "South Africa",
     "Philippine Republic": "Philippines",
     "Congo, Brazzaville": "Congo",
+    "Congo (Brazzaville)": "Congo",
+    "People's Republic of the Congo": "Congo",
+    "Serbia and Montenegro": "Serbia",
+    "Federal Republic of Yugoslavia": "Serbia",
     "Congo, Leopoldville": "Democratic Republic of the Congo",
     "Republic of Zambia": "Zambia",
     "Mongolian People's Republic": "Mongolia",
@@ -286,7 +290,7 @@ TUR:Türkiye|TKM:Turkmenistan|TUV:Tuvalu|UGA:Uganda|UKR:Ukraine|ARE:United Arab 
 GBR:United Kingdom|TZA:United Republic of Tanzania|USA:United States|URY:Uruguay|UZB:Uzbekistan|
 VUT:Vanuatu|VEN:Venezuela (Bolivarian Republic of)|VNM:Viet Nam|YEM:Yemen|ZMB:Zambia|ZWE:Zimbabwe|
 VAT:Holy See|PSE:State of Palestine|SUN:Russian Federation|YUG:Yugoslavia|CSK:Czechoslovakia|
-DDR:German Democratic Republic|YMD:Democratic Yemen|SCG:Serbia and Montenegro|EU:European Union
+DDR:German Democratic Republic|YMD:Democratic Yemen|SCG:Serbia|EU:European Union
 """.replace("\n", "").split("|")
     )
 }
@@ -326,6 +330,18 @@ RENAMINGS = {
     "South Africa": [("Union of South Africa", None, 1960)],  # 31 May 1961
     "Saint Kitts and Nevis": [("Saint Christopher and Nevis", None, 1985)],
     "North Macedonia": [("The former Yugoslav Republic of Macedonia", None, 2018)],  # February 2019
+    "Czechia": [("Czech Republic", None, 2015)],  # the short name Czechia from July 2016
+    "Congo": [("Congo (Brazzaville)", None, 1969), ("People's Republic of the Congo", 1970, 1990)],
+    # The Federal Republic of Yugoslavia (admitted in 2000), renamed Serbia and Montenegro in
+    # February 2003, whose membership Serbia continues since June 2006. See SUCCESSIONS.
+    "Serbia": [("Yugoslavia", 2000, 2002), ("Serbia and Montenegro", 2003, 2005)],
+}
+
+# A name that meant another state from a year on: "Yugoslavia" is the Socialist Federal Republic
+# (1945-1992, continued by no one) until 1991, the Federal Republic of Yugoslavia from 1992,
+# whose seat Serbia continues. The file of General Debate speeches names both "Yugoslavia" (YUG).
+SUCCESSIONS = {
+    "Yugoslavia": (1992, "Serbia"),
 }
 
 
@@ -336,6 +352,16 @@ def name_in_year(name: str, year: int | None) -> str:
     for former, first, last in RENAMINGS.get(name, ()):
         if (first is None or first <= year) and year <= last:
             return former
+    return name
+
+
+def state_in_year(name: str | None, year: int | None) -> str | None:
+    """The present name of the state a name stood for in a year: state_in_year("Yugoslavia",
+    2001) -> "Serbia", state_in_year("Yugoslavia", 1990) -> "Yugoslavia"; other names unchanged."""
+    canonical = canonical_country(name) or name
+    succession = SUCCESSIONS.get(canonical)
+    if succession and year is not None and year >= succession[0]:
+        return succession[1]
     return name
 
 
