@@ -1,7 +1,7 @@
 """A full export read slowly while 8 readers search, measured through gunicorn.
 
     .venv/bin/python bench/exports.py --data /tmp/archive-bench [--manifest ../shared/corpus/unsc_2020/metadata.csv]
-        [--repo PATH] [--rate 500000] [--readers 8] [--seconds 40] [--rounds 2]
+        [--repo PATH] [--rate 500000] [--readers 8] [--seconds 40] [--rounds 2] [--port N]
 
 Serves the archive in --data (importing --manifest into it first when it holds nothing) with
 gunicorn and the project's gunicorn.conf.py on 127.0.0.1, then alternates, for --rounds:
@@ -129,6 +129,7 @@ def main():
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--port", type=int, help="where gunicorn listens (default: the first free port from 8400)")
     args = parser.parse_args()
     repo, data = Path(args.repo).resolve(), Path(args.data).resolve()
     env = {
@@ -148,7 +149,7 @@ def main():
             ["collectstatic", "--no-input"],
         ):
             subprocess.run([*manage, *command], cwd=repo, env=env, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     log = (data / "gunicorn-bench.log").open("w")
     server = subprocess.Popen(
