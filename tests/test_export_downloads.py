@@ -1,5 +1,6 @@
 """Search exports are built once into a file and sent from it: complete for slow clients, bounded per address."""
 
+import contextlib
 import csv
 import io
 import json
@@ -125,28 +126,35 @@ def slow_download(port, path, bytes_per_second):
     return head.decode().splitlines()[0], headers, body, time.monotonic() - started
 
 
-@pytest.mark.slow
-def test_a_slow_client_gets_the_whole_export_through_gunicorn_while_the_worker_still_searches(tmp_path):
-    texts = tmp_path / "texts"
+@pytest.fixture(scope="module")
+def archive_for_gunicorn(tmp_path_factory):
+    """A data folder of STATEMENTS long statements (a full export of several MB) and its environment."""
+    data = tmp_path_factory.mktemp("gunicorn-archive")
+    texts = data / "texts"
     texts.mkdir()
     words = ["peace", "security", "council", "cooperation", "development", "humanitarian", "dialogue"]
     generator = random.Random(4)
     for number in range(STATEMENTS):
         body = " ".join(generator.choice(words) for _ in range(4000))
         (texts / f"s{number:03}.txt").write_text(f"Mr. Delegate{number % 9} (Japan): {body}.", encoding="utf-8")
-    env = {**subprocess_env(tmp_path), "DJANGO_SECRET_KEY": "test-" + "k" * 50}
+    env = {**subprocess_env(data), "DJANGO_SECRET_KEY": "test-" + "k" * 50}
     for command in (["migrate", "--no-input"], ["ingest", str(texts)]):
         done = subprocess.run(
             [sys.executable, "manage.py", *command], cwd=REPO, env=env, capture_output=True, check=False
         )
         assert done.returncode == 0, done.stderr
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env, log_path, *options):
+    """The archive served by gunicorn with the project's gunicorn.conf.py (and `options`); its address."""
     port = free_port()
-    server_env = {**env, "PORT": str(port), "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "2"}
-    log = (tmp_path / "gunicorn.log").open("w")
+    log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "archive.wsgi"],
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *options, "archive.wsgi"],
         cwd=REPO,
-        env=server_env,
+        env={**env, "PORT": str(port)},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -158,28 +166,65 @@ def test_a_slow_client_gets_the_whole_export_through_gunicorn_while_the_worker_s
                 urllib.request.urlopen(base + "/api/", timeout=5).read()
                 break
             except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline and server.poll() is None, log_path.read_text()
                 time.sleep(0.2)
-        searches = []
-
-        def search_meanwhile():
-            while len(searches) < 3:
-                started = time.monotonic()
-                with urllib.request.urlopen(base + "/api/statements/?q=peace", timeout=30) as response:
-                    searches.append((response.status, time.monotonic() - started))
-
-        reader = threading.Thread(target=search_meanwhile)
-        timer = threading.Timer(3.0, reader.start)  # once the download is well past the timeout
-        timer.start()
-        status, headers, body, seconds = slow_download(port, "/search/export.jsonl", 500_000)
-        reader.join(timeout=60)
-        assert status == "HTTP/1.1 200 OK"
-        assert seconds > 3 * int(server_env["GUNICORN_TIMEOUT"]), "the download must outlast the timeout"
-        assert int(headers["Content-Length"]) == len(body)
-        assert len(body.splitlines()) == STATEMENTS
-        assert [status for status, _ in searches] == [200, 200, 200]
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    assert "WORKER TIMEOUT" not in (tmp_path / "gunicorn.log").read_text()
+
+
+def search_meanwhile(port, searches, count):
+    """Start `count` searches, one after another, 3 s from now (once a download is well under way)."""
+
+    def search():
+        while len(searches) < count:
+            started = time.monotonic()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/statements/?q=peace", timeout=30) as response:
+                searches.append((response.status, time.monotonic() - started))
+
+    reader = threading.Thread(target=search)
+    threading.Timer(3.0, reader.start).start()
+    return reader
+
+
+@pytest.mark.slow
+def test_a_slow_client_gets_the_whole_export_through_gunicorn_while_the_worker_still_searches(
+    archive_for_gunicorn, tmp_path
+):
+    log = tmp_path / "gunicorn.log"
+    with gunicorn({**archive_for_gunicorn, "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "2"}, log) as port:
+        searches = []
+        reader = search_meanwhile(port, searches, 3)
+        status, headers, body, seconds = slow_download(port, "/search/export.jsonl", 500_000)
+        reader.join(timeout=60)
+    assert status == "HTTP/1.1 200 OK"
+    assert seconds > 3 * 2, "the download must outlast the timeout"
+    assert int(headers["Content-Length"]) == len(body)
+    assert len(body.splitlines()) == STATEMENTS
+    assert [status for status, _ in searches] == [200, 200, 200]
+    assert "WORKER TIMEOUT" not in log.read_text()
+
+
+@pytest.mark.slow
+def test_a_worker_due_for_recycling_finishes_sending_a_slow_export_before_it_restarts(archive_for_gunicorn, tmp_path):
+    # gunicorn recycles a worker after max_requests (2,000 here): a busy site reaches it every few
+    # minutes, while a full export at 500 KB/s takes minutes. Recycled mid-download, the worker
+    # gave the download graceful_timeout, then stopped answering the arbiter and was killed.
+    log = tmp_path / "gunicorn.log"
+    env = {**archive_for_gunicorn, "WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "2"}
+    with gunicorn(env, log, "--max-requests", "3", "--max-requests-jitter", "0", "--graceful-timeout", "1") as port:
+        searches = []
+        reader = search_meanwhile(port, searches, 4)  # the download and these pass max_requests
+        status, headers, body, _ = slow_download(port, "/search/export.jsonl", 500_000)
+        reader.join(timeout=60)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=30).read()  # now it may restart
+        time.sleep(2)
+    assert status == "HTTP/1.1 200 OK"
+    assert int(headers["Content-Length"]) == len(body)
+    assert len(body.splitlines()) == STATEMENTS
+    assert [status for status, _ in searches] == [200] * 4, "the worker kept serving searches meanwhile"
+    served = log.read_text()
+    assert "WORKER TIMEOUT" not in served
+    assert "Autorestarting worker" in served, "the worker restarts once the download has been sent"

@@ -1,7 +1,8 @@
-"""archive/workers.py: gunicorn's gthread worker with the lingering close off its event loop.
+"""archive/workers.py: gunicorn's gthread worker with the lingering close off its event loop and
+recycling that waits for downloads.
 
-The behaviour itself (a finished slow download does not freeze the worker) is tested through a
-real gunicorn in test_export_downloads.py; here, the version guard.
+The behaviour itself (a finished slow download does not freeze the worker, a restart waits for a
+download) is tested through a real gunicorn in test_export_downloads.py; here, the version guard.
 """
 
 import importlib
