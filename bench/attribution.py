@@ -86,6 +86,8 @@ def archive(data_dir, reuse, corpus):
     django.setup()
     from django.core.management import call_command
 
+    # The pages sampled below name their static files through the manifest collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not reuse:
         call_command("migrate", verbosity=0)
         for args, options in (
