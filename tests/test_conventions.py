@@ -265,6 +265,14 @@ def test_speakers_filter_by_name_or_delegation_on_the_server(client, people):
     assert speaker_rows(by_count)[0] == "Koro Bessho"
 
 
+def test_a_directory_filter_is_not_shown_as_a_search_of_the_archive(client, people):
+    """The header's search box keeps the words of a search, not a speaker or country filter."""
+    header = r'id="site-search-q" type="search" name="q" value="([^"]*)"'
+    for path in ["/speakers/", "/countries/"]:
+        assert re.search(header, client.get(path, {"q": "japan"}).content.decode())[1] == "", path
+    assert re.search(header, client.get("/search/", {"q": "japan"}).content.decode())[1] == "japan"
+
+
 def test_a_filter_too_long_or_an_unknown_sort_is_a_400_naming_it(client, people):
     response = client.get("/speakers/", {"q": "x" * 101})
     assert response.status_code == 400 and "q: Ensure this value has at most 100" in response.content.decode()
