@@ -1,5 +1,7 @@
 """Editors correct metadata in the admin, and their changes reach the search index."""
 
+import re
+
 import pytest
 from haystack.query import SearchQuerySet
 
@@ -40,6 +42,16 @@ def test_statement_change_form_shows_citations_inline(seeded, editor):
     response = editor.get(f"/admin/statements/statement/{statement.pk}/change/")
     assert response.status_code == 200
     assert "S/RES/2341" in response.content.decode()
+
+
+def test_each_box_of_the_citations_table_is_named_for_a_screen_reader(seeded, editor):
+    statement = Statement.objects.get(source__startswith="000")
+    page = editor.get(f"/admin/statements/statement/{statement.pk}/change/").content.decode()
+    boxes = re.findall(r"<(?:input|textarea|select)\b[^>]*\bname=\"citations-0-[^>]*>", page)
+    assert len(boxes) >= 5
+    for box in boxes:
+        assert "hidden" in box or re.search(r'aria-label="[^"]+, citation 1"', box), box
+    assert 'aria-label="Cited year, citation 1"' in page
 
 
 def test_renaming_a_speaker_reaches_the_index(seeded, editor, django_capture_on_commit_callbacks):
