@@ -65,9 +65,6 @@ class StatementAdmin(admin.ModelAdmin):
     inlines = [CitationInline, DocumentReferenceInline]
     actions = ["move_statements"]
 
-    class Media:
-        css = {"all": ["css/admin.css"]}
-
     fieldsets = [
         (
             None,

@@ -63,13 +63,13 @@ def axe_violations(page):
     return [(v["id"], v["impact"], [node["html"][:300] for node in v["nodes"]][:2]) for v in result["violations"]]
 
 
-def look(page, name, sizes=(DESKTOP, PHONE)):
+def look(page, name, sizes=(DESKTOP, PHONE), tolerated=()):
     """Screenshot at each width and check with axe-core; the page fits each width."""
     for size in sizes:
         page.set_viewport_size(size)
         screenshot(page, f"conventions-{name}-{size['width']}")
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], f"{name} scrolls sideways"
-        assert axe_violations(page) == [], name
+        assert [found for found in axe_violations(page) if found[0] not in tolerated] == [], name
 
 
 def test_speakers_filtered_by_delegation_read_by_surname_on_desktop_and_phone(archive_citing_2341, tab):
@@ -147,6 +147,10 @@ def test_the_admin_statement_page_fits_a_laptop_window_and_carries_the_archive_n
     assert "Statements archive" in tab.locator("#site-name").inner_text()
     statement = Statement.objects.get(source="000_d635279429bd5661.txt")
     tab.goto(f"{archive_citing_2341.url}/admin/statements/statement/{statement.pk}/change/")
-    screenshot(tab, "conventions-admin-statement-1280")
-    assert tab.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     assert tab.locator("#citations-group").is_visible()
+    assert tab.get_by_label("Cited year, citation 1").is_visible()
+    # Django heads each inline row's title column with an empty <th> (axe: minor).
+    look(tab, "admin-statement", tolerated={"empty-table-header"})
+    assert tab.get_by_role("combobox", name="Meeting").is_visible(), "an empty autocomplete box has a name"
+    tab.locator("#citations-group .add-row a").click()
+    assert tab.get_by_role("combobox", name="Resolution, new row").is_visible()
