@@ -136,7 +136,7 @@ def load_results(pks, query):
     matcher = ParagraphMatcher(query)
     return [
         Result(statement, matcher.highlighter.snippet(statement.body), matcher.first_paragraph(statement))
-        for statement in statements_for_passages(pks)
+        for statement in statements_for_passages(pks, matcher)
     ]
 
 

@@ -64,11 +64,11 @@ class ParagraphMatcher:
         in reading order."""
         paragraphs = statement.paragraphs
         cited = {}
-        for citation in statement.citations.all():
+        for citation in statement.citations.all() if self.resolutions else ():
             key = citation.resolution.key
             if key in self.resolutions:
                 cited.setdefault(citation.paragraph, set()).add(key)
-        for reference in statement.document_references.all():
+        for reference in statement.document_references.all() if self.symbols else ():
             key = symbol_key(reference.symbol)
             if key in self.symbols:
                 cited.setdefault(reference.paragraph, set()).add(key)
@@ -141,11 +141,16 @@ def _contains_run(tokens, run):
     return any(tokens[i : i + size] == list(run) for i, token in enumerate(tokens) if token == first)
 
 
-def statements_for_passages(pks):
-    """The statements, in the given order, with what passages need read in three queries."""
-    citations = Prefetch("citations", queryset=Citation.objects.select_related("resolution"))
-    references = Prefetch("document_references", queryset=DocumentReference.objects.all())
-    found = Statement.objects.with_people().prefetch_related(citations, references).in_bulk(pks)
+def statements_for_passages(pks, matcher=None):
+    """The statements, in the given order, with what the matcher's passages need: their
+    citations and document references only when it asks for a resolution or a symbol (a General
+    Debate speech cites dozens; a page of twenty read them all for a word search)."""
+    statements = Statement.objects.with_people()
+    if matcher is None or matcher.resolutions or matcher.symbols:
+        citations = Prefetch("citations", queryset=Citation.objects.select_related("resolution"))
+        references = Prefetch("document_references", queryset=DocumentReference.objects.all())
+        statements = statements.prefetch_related(citations, references)
+    found = statements.in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
 
 
@@ -174,7 +179,7 @@ def passages_page(engine, request, number, per_page=PASSAGES_PER_PAGE):
     while True:
         found = engine.run(batch)
         outcome = outcome or found
-        for statement in statements_for_passages(found.pks):
+        for statement in statements_for_passages(found.pks, matcher):
             for passage in matcher.passages(statement):
                 if skip:
                     skip -= 1
