@@ -26,7 +26,7 @@ from django import forms
 from django.db.models import F, Prefetch, Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .caching import DETAIL_SECONDS, LIST_SECONDS, STATEMENT_SECONDS, cacheable
 from .citing import stable_url
@@ -109,11 +109,11 @@ class PageForm(forms.Form):
 
 
 def api_view(view=None, *, seconds=LIST_SECONDS):
-    """GET only; an ApiError becomes its JSON answer; a success may be kept `seconds`."""
+    """GET and HEAD only; an ApiError becomes its JSON answer; a success may be kept `seconds`."""
     if view is None:
         return lambda view: api_view(view, seconds=seconds)
 
-    @require_GET
+    @require_safe
     @cacheable(seconds)
     def wrapped(request, *args, **kwargs):
         try:

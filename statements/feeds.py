@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Country, Resolution, Speaker, Statement
 from .search.engine import search_engine
@@ -163,7 +163,7 @@ class SearchFeed(LatestStatementsFeed):
 search_feed_view = SearchFeed()
 
 
-@require_GET
+@require_safe
 def search_feed(request):
     """/search/feed/?<the search's parameters>: a 400 for parameters the search page would refuse."""
     form = SearchForm(request.GET)

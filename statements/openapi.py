@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .api import DEFAULT_PAGE_SIZE, MAX_CURSOR_CHARS, MAX_PAGE, MAX_PAGE_SIZE
 from .caching import DETAIL_SECONDS, cacheable
@@ -349,7 +349,7 @@ def description(base_url):
     }
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def openapi(request):
     """/api/openapi.json"""
@@ -427,7 +427,7 @@ def operations(document, examples):
     return listed
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def api_docs(request):
     """/about/api/: the API described for people, from the same OpenAPI document."""

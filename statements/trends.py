@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import charts
 from .exports import spreadsheet_safe
@@ -141,7 +141,7 @@ def filter_choices():
     return [(forum_key(row["forum"]), row["forum"]) for row in forums], list(countries)
 
 
-@require_GET
+@require_safe
 def trends_page(request):
     """/trends/: shares of statements per year matching each query, as a chart, a table and CSV."""
     form = TrendsForm(request.GET)
@@ -229,7 +229,7 @@ def table_rows_html(rows):
     )
 
 
-@require_GET
+@require_safe
 def trends_csv(request):
     """/trends/data.csv: the numbers behind the chart, one row a query and year."""
     form = TrendsForm(request.GET)

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import charts, citing, dataset
 from .caching import DETAIL_SECONDS, LIST_SECONDS, STATEMENT_SECONDS, cacheable
@@ -64,7 +64,7 @@ def more_like_this(statement):
     return list(chosen.values())[:SIMILAR_LIMIT]
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers, the admin and API clients ask for /favicon.ico: send them the SVG icon."""
     response = redirect(static("favicon.svg"))
@@ -72,7 +72,7 @@ def favicon(request):
     return response
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def home(request):
     counts = {
@@ -87,14 +87,14 @@ def home(request):
     return render(request, "statements/home.html", {"counts": counts, "recent": recent, "most_cited": most_cited})
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def statement_list(request):
     page = paginate(request, Statement.objects.with_people().newest_first(), PER_PAGE)
     return render(request, "statements/statement_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @cacheable(STATEMENT_SECONDS)
 def statement_detail(request, pk, slug=None):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
@@ -120,7 +120,7 @@ def statement_detail(request, pk, slug=None):
     return render(request, "statements/statement_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cacheable(STATEMENT_SECONDS)
 def statement_cite_bibtex(request, pk):
     statement = get_object_or_404(Statement.objects.with_people(), pk=pk)
@@ -132,7 +132,7 @@ def statement_cite_bibtex(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 @cacheable(STATEMENT_SECONDS)
 def statement_cite_csl(request, pk):
     """CSL-JSON: a list of one item, as citeproc, Zotero and Pandoc read it."""
@@ -169,7 +169,7 @@ def directory_query(request):
     return "", "name", 400, form
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def speaker_list(request):
     """Speakers by surname, or by statements; ?q= keeps those whose name or delegation matches."""
@@ -194,7 +194,7 @@ def speaker_list(request):
     return render(request, "statements/speaker_list.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def speaker_detail(request, pk, slug=None):
     speaker = get_object_or_404(Speaker.objects.select_related("country"), pk=pk)
@@ -216,7 +216,7 @@ def speaker_detail(request, pk, slug=None):
     return render(request, "statements/speaker_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def country_list(request):
     """Delegations by name, or by statements; ?q= keeps those whose name matches."""
@@ -230,7 +230,7 @@ def country_list(request):
     return render(request, "statements/country_list.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
@@ -245,7 +245,7 @@ def country_detail(request, slug):
     return render(request, "statements/country_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def resolution_list(request):
     """The registry. An unknown ?sort= gets the default order, a message and a 400."""
@@ -310,21 +310,21 @@ def _resolution_page(request, resolution):
     return render(request, "statements/resolution_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def resolution_detail(request, number):
     resolution = get_object_or_404(Resolution, body=Resolution.Body.SECURITY_COUNCIL, number=number)
     return _resolution_page(request, resolution)
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def ga_resolution_detail(request, session, number):
     resolution = get_object_or_404(Resolution, body=Resolution.Body.GENERAL_ASSEMBLY, session=session, number=number)
     return _resolution_page(request, resolution)
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def meeting_list(request):
     meetings = Meeting.objects.with_statement_counts().order_by(F("date").desc(nulls_last=True), "symbol")
@@ -332,7 +332,7 @@ def meeting_list(request):
     return render(request, "statements/meeting_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @cacheable(DETAIL_SECONDS)
 def meeting_detail(request, symbol):
     meeting = get_object_or_404(Meeting, symbol=symbol)
@@ -342,7 +342,7 @@ def meeting_detail(request, symbol):
     return render(request, "statements/meeting_detail.html", context)
 
 
-@require_GET
+@require_safe
 @cacheable(LIST_SECONDS)
 def data_page(request):
     """/data/: the latest dataset package that `export_dataset` wrote, with sizes and checksums."""
@@ -356,7 +356,7 @@ DATA_CONTENT_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def data_file(request, folder, path):
     """/data/<package>/<file>: a file listed in that package's SHA256SUMS, as written."""
     package = dataset.read_package(dataset.dataset_dir() / folder) if dataset.FOLDER.match(folder) else None

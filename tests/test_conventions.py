@@ -110,6 +110,15 @@ def test_pages_api_and_feeds_answer_an_unchanged_etag_with_304(client, seeded):
         assert client.get(path, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200, path
 
 
+def test_a_head_request_is_answered_as_a_get_would_be_without_the_body(client, seeded):
+    """curl -I and link checkers ask with HEAD, and the API's preflight says HEAD is allowed."""
+    for path in [*conditional_paths(), "/", "/about/api/", "/api/", "/api/openapi.json", "/trends/?q=peace"]:
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head["Content-Type"] == get["Content-Type"] and head["Cache-Control"] == get["Cache-Control"], path
+    assert client.head("/api/statements/")["Access-Control-Allow-Origin"] == "*"
+
+
 def test_an_edited_statement_gets_a_new_etag(client, seeded):
     statement = Statement.objects.get(source="000_d635279429bd5661.txt")
     before = client.get(statement.get_absolute_url())["ETag"]

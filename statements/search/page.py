@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..keys import GA, forum_key, parse_resolution_key, resolution_label, resolution_symbol
 from ..models import Country, Resolution, Speaker, Statement
@@ -55,7 +55,7 @@ class _Results:
         return self.page_results
 
 
-@require_GET
+@require_safe
 def search_view(request):
     """/search/: full text, resolution numbers and document symbols, narrowed by facets."""
     form = SearchForm(request.GET)
