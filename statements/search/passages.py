@@ -88,10 +88,10 @@ class ParagraphMatcher:
             found = set()
             wanted = len(self.words) + len(self.prefixes)
             for match in self.highlighter.candidates.finditer(text):
-                for token in ANALYZER(match.group()):
-                    if token.text in self.words:
-                        found.add(token.text)
-                    found.update(prefix for prefix in self.prefixes if prefix.matches(token.text))
+                for stem, _start, _end in self.highlighter.tokens(match.group()):
+                    if stem in self.words:
+                        found.add(stem)
+                    found.update(prefix for prefix in self.prefixes if prefix.matches(stem))
                 if len(found) == wanted:
                     break
             return len(found)

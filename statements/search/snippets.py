@@ -19,6 +19,7 @@ from .query import ANALYZER, ParsedQuery, read_prefix
 SNIPPET_CHARS = 300
 SCAN_CHARS = 200_000  # how far into a statement to look for a matched word
 MAX_CANDIDATES = 60
+MAX_REMEMBERED_WORDS = 5_000
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,19 @@ class Highlighter:
         self.exact = re.compile("|".join(exact), re.IGNORECASE) if exact else None
         words = sorted((p for p in prefixes if p), key=len, reverse=True)
         self.candidates = re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\w*", re.IGNORECASE) if words else None
+        self._analysed = {}
+
+    def tokens(self, word):
+        """(stem, start, end) of each token the index's analyzer makes of a word, remembered for
+        the request: a page's statements repeat the same few matched words hundreds of times
+        (Tuvalu's speeches name Tuvalu dozens of times each), and stemming was most of a
+        results page's highlighting time. Bounded: MAX_CANDIDATES words a scan."""
+        analysed = self._analysed.get(word)
+        if analysed is None:
+            analysed = tuple((token.text, token.startchar, token.endchar) for token in ANALYZER(word, chars=True))
+            if len(self._analysed) < MAX_REMEMBERED_WORDS:
+                self._analysed[word] = analysed
+        return analysed
 
     def snippet(self, text: str, width: int = SNIPPET_CHARS) -> Snippet:
         hits = self._hits(text[:SCAN_CHARS])
@@ -92,9 +106,9 @@ class Highlighter:
             hits.extend(m.span() for m in islice(self.exact.finditer(text), MAX_CANDIDATES))
         if self.candidates:
             for match in islice(self.candidates.finditer(text), MAX_CANDIDATES):
-                for token in ANALYZER(match.group(), chars=True):
-                    if token.text in self.terms or token.text.startswith(self.starts):
-                        hits.append((match.start() + token.startchar, match.start() + token.endchar))
+                for stem, start, end in self.tokens(match.group()):
+                    if stem in self.terms or stem.startswith(self.starts):
+                        hits.append((match.start() + start, match.start() + end))
         return sorted(hits)
 
     def _best_anchor(self, hits, width):
