@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -117,7 +116,7 @@ class YearChart:
         return format_html_join("\n", "{}", ((self._bar_html(bar),) for bar in self.bars))
 
     def _bar_html(self, bar):
-        count = intcomma(bar.count)
+        count = f"{bar.count:,}"
         inner = format_html(
             '<title>{}: {}</title><rect class="chart__hit" x="{}" y="0" width="{}" height="{}"/>',
             bar.year,
@@ -170,7 +169,7 @@ class YearChart:
             "",
             '<tr><th scope="row">{}</th><td class="num">{}</td></tr>',
             (
-                (format_html('<a href="{}">{}</a>', bar.url, bar.year) if bar.url else bar.year, intcomma(bar.count))
+                (format_html('<a href="{}">{}</a>', bar.url, bar.year) if bar.url else bar.year, f"{bar.count:,}")
                 for bar in self.bars
                 if bar.count
             ),
