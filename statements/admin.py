@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import Count
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -114,7 +115,7 @@ class StatementAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             target = form.target(queryset)
             moved = move_statements(list(queryset), target)
-            self.message_user(request, f"Moved {moved} statements to {target}.", messages.SUCCESS)
+            self.message_user(request, f"Moved {moved} statement{pluralize(moved)} to {target}.", messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -248,11 +249,12 @@ class SpeakerAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                'Merged {} into {}: {} statements moved. Merged by mistake? <a href="{}">List the statements moved</a>, '
+                'Merged {} into {}: {} statement{} moved. Merged by mistake? <a href="{}">List the statements moved</a>, '
                 "select those of the other person and choose “Move selected statements to another or a new speaker”.",
                 ", ".join(str(other) for other in others),
                 keep,
                 moved,
+                pluralize(moved),
                 listing,
             ),
             messages.SUCCESS,

@@ -412,12 +412,23 @@ def test_a_merge_says_how_to_take_it_back(admin_client, people, django_capture_o
             follow=True,
         )
     content = response.content.decode()
-    assert "Merged Aaron Young (Japan) into Koro Bessho (Japan): 1 statements moved." in content
+    assert "Merged Aaron Young (Japan) into Koro Bessho (Japan): 1 statement moved." in content
     listing = re.search(
         r'<a href="(/admin/statements/statement/\?id__in=[^"]+)">List the statements moved</a>', content
     )
     listed = admin_client.get(listing[1].replace("&amp;", "&")).content.decode()
     assert f"/admin/statements/statement/{moved[0]}/change/" in listed and "1 statement" in listed
+
+
+def test_moving_one_statement_says_one_statement(admin_client, people):
+    statement = Speaker.objects.get(name="Aaron Young").statements.get()
+    bessho = Speaker.objects.get(name="Koro Bessho")
+    response = admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "move_statements", "_selected_action": [statement.pk], "apply": "1", "speaker": bessho.pk},
+        follow=True,
+    )
+    assert "Moved 1 statement to Koro Bessho (Japan)." in response.content.decode()
 
 
 # ---------------------------------------------------------------- the API page for people
