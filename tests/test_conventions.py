@@ -95,16 +95,17 @@ def conditional_paths():
         f"/speakers/{speaker.pk}/feed/",
         "/search/?q=terrorism",
     ]
-    meeting = Meeting.objects.first()
-    if meeting:
-        paths.append(meeting.get_absolute_url())
-    return paths
+    # The seeds hold no meeting record: one statement from a meeting, so its page is checked too.
+    at_meeting = Overrides(meeting=MeetingInfo("S/PV.8699", dt.date(2020, 1, 9), "Maintenance of peace"), position=1)
+    make_statement("meeting.txt", "Mr. Dang (Viet Nam): I open this meeting on peace.", overrides=at_meeting)
+    return [*paths, Meeting.objects.get(symbol="S/PV.8699").get_absolute_url(), "/meetings/", "/countries/"]
 
 
 def test_pages_api_and_feeds_answer_an_unchanged_etag_with_304(client, seeded):
     for path in conditional_paths():
         first = client.get(path)
         assert first.status_code == 200 and first.has_header("ETag"), path
+        assert "public" in first["Cache-Control"] and max_age(first) > 0, path
         again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
         assert again.status_code == 304 and again.content == b"", path
         assert client.get(path, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200, path
