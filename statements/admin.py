@@ -11,10 +11,11 @@ from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .duplicates import likely_duplicates
+from .duplicates import DUPLICATE_PAIRS_A_PAGE, likely_duplicates, pair_matches
 from .indexing import affected_statement_ids, queue_index_updates
 from .ingest import EDITOR_FIELDS
 from .models import Citation, Country, DocumentReference, Meeting, Resolution, Speaker, Statement, split_surname
+from .pagination import paginate
 
 admin.site.site_header = "Statements archive"
 admin.site.site_title = "Statements archive admin"
@@ -208,9 +209,14 @@ class SpeakerAdmin(admin.ModelAdmin):
 
     def duplicates_view(self, request):
         """Likely duplicate records of one delegation, with the evidence, each pair one click from a merge."""
+        wanted = request.GET.get("q", "").strip()[:200]
+        pairs = [pair for pair in likely_duplicates() if pair_matches(pair, wanted)]
+        page = paginate(request, pairs, DUPLICATE_PAIRS_A_PAGE)
         context = {
             **self.admin_site.each_context(request),
-            "pairs": likely_duplicates(),
+            "pairs": page.object_list,
+            "page": page,
+            "wanted": wanted,
             "opts": self.model._meta,
             "title": "Likely duplicate speakers",
             "changelist_url": reverse("admin:statements_speaker_changelist"),

@@ -329,6 +329,25 @@ def test_the_duplicate_review_lists_close_names_of_one_delegation_with_a_merge(s
     assert juergen.statements.count() == 4 and not Speaker.objects.filter(pk=jiirgen.pk).exists()
 
 
+def test_the_duplicate_review_pages_its_pairs_and_filters_them_by_name_or_delegation(
+    search_index, admin_client, monkeypatch
+):
+    monkeypatch.setattr("statements.admin.DUPLICATE_PAIRS_A_PAGE", 2)
+    for surname, country in (("Schulz", "Germany"), ("Müller", "Germany"), ("Bessho", "Japan")):
+        make_speaker(f"Juergen {surname}", country)
+        make_speaker(f"Jiirgen {surname}", country)
+    url = "/admin/statements/speaker/duplicates/"
+    first, second = (admin_client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    assert "3 pairs" in first and first.count("Merge these two") == 2 and second.count("Merge these two") == 1
+    assert "?page=2" in first  # the pager links on
+    germany = admin_client.get(url, {"q": "germany"}).content.decode()
+    assert "2 pairs" in germany and "Bessho" not in germany
+    accented = admin_client.get(url, {"q": "MULLER"}).content.decode()  # accents and case aside
+    assert "1 pair " in accented and "Müller" in accented and "Schulz" not in accented
+    assert "No likely duplicates match" in admin_client.get(url, {"q": "nobody"}).content.decode()
+    assert admin_client.get(url, {"page": "junk"}).status_code == 404
+
+
 def test_moving_statements_to_a_new_speaker_splits_a_wrong_record(search_index, admin_client):
     wrong = make_speaker("Dang", "Viet Nam", 3)
     moving = list(wrong.statements.order_by("pk")[:2])
