@@ -43,8 +43,20 @@ def more_like_this(statement):
     speaker = statement.speaker
     candidates = []
     if resolution_ids:
-        shared = others.filter(citations__resolution__in=resolution_ids).annotate(shared=Count("citations"))
-        candidates.append((shared.order_by("-shared", F("date").desc(nulls_last=True)), "Cites the same resolutions"))
+        # Counted on the citations table alone, then the few statements read: grouping whole
+        # statement rows (their text included) took 0.37 s for a speech citing 14 resolutions
+        # that hundreds of others cite.
+        most_shared = (
+            Citation.objects.filter(resolution__in=resolution_ids)
+            .exclude(statement=statement.pk)
+            .values("statement")
+            .annotate(shared=Count("resolution", distinct=True))
+            .order_by("-shared", F("statement__date").desc(nulls_last=True), "statement")
+            .values_list("statement", flat=True)[:SIMILAR_LIMIT]
+        )
+        pks = list(most_shared)
+        found = others.in_bulk(pks)
+        candidates.append(([found[pk] for pk in pks if pk in found], "Cites the same resolutions"))
     if topic:
         candidates.append(
             (others.filter(Q(meeting__topic=topic) | Q(occasion=topic)).newest_first(), "Same agenda item")
