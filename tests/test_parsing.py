@@ -5,7 +5,7 @@ import json
 import pytest
 
 from statements.parsing import ParseError, parse_file, parse_statement
-from statements.parsing.header import tidy_name
+from statements.parsing.header import split_honorific, tidy_name
 from statements.parsing.text import decode_text
 
 from .conftest import REPO, SEEDS, SHARED
@@ -192,8 +192,38 @@ def test_the_parser_imports_nothing_from_django():
         ("Carl XVI Gustaf", "Carl XVI Gustaf"),
         ("LI BAODONG", "Li Baodong"),
         ("XI JINPING", "Xi Jinping"),
+        # Capitals joined by a hyphen or an apostrophe (the General Debate file's older rows).
+        ("AL-ASAD", "Al-Asad"),
+        ("ANDRADE-DIAZ-DURAN", "Andrade-Diaz-Duran"),
+        ("D'ESCOTO Brockmann", "D'Escoto Brockmann"),
+        ("O'NEILL", "O'Neill"),
+        ("RIFA'I", "Rifa'i"),
+        ("G.P. JOOSTE", "G.P. Jooste"),
+        ("Alec DOUGLAS-HOME", "Alec Douglas-Home"),
+        ("Abubakr AL-QIRBI", "Abubakr Al-Qirbi"),
+        ("Nicolas de RIVIÈRE", "Nicolas de Rivière"),
+        ("Kalombo Mwansa", "Kalombo Mwansa"),
+        ("Jean-Yves Le Drian", "Jean-Yves Le Drian"),
     ],
 )
 def test_names_in_capitals_are_shown_as_written_and_a_regnal_number_stays_in_capitals(written, shown):
     assert tidy_name(written) == shown
     assert parse_statement(f"Mr. {written} (Eswatini): We thank the President for this debate.").speaker.name == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "honorific", "name"),
+    [
+        ("Mr. Facio", "Mr.", "Facio"),
+        ("Mr.Facio", "Mr.", "Facio"),  # no space after the full stop
+        ("Mr.. Abdurrahman Mohamed Shalghem", "Mr.", "Abdurrahman Mohamed Shalghem"),
+        ("Mr.Mr. Mahe 'Uli'Uli Tupouniua", "Mr.", "Mahe 'Uli'Uli Tupouniua"),  # written twice
+        ("Ms.Ulla Tørnæs", "Ms.", "Ulla Tørnæs"),
+        ("H.E. Mr. Abdullah", "H.E. Mr.", "Abdullah"),
+        ("Mrs Robinson", "Mrs", "Robinson"),
+        ("Mr", None, "Mr"),
+        ("Drummond", None, "Drummond"),  # a name that starts like an honorific
+    ],
+)
+def test_an_honorific_is_told_from_the_name_however_it_is_typed(written, honorific, name):
+    assert split_honorific(written) == (honorific, name)

@@ -150,6 +150,8 @@ def parse_date(text: str) -> tuple[dt.date | None, re.Match | None]:
 # A monarch's or a family's ordinal after the name (Mswati III, Hamad bin Isa II); single letters
 # are left out, being initials as often as numerals.
 REGNAL_NUMBER = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})")
+ELIDED_PREFIX = re.compile(r"^[^\W\d_]['’](?=[^\W\d_])")
+GLUED_HONORIFIC = re.compile(r"(?P<abbreviation>Mrs|Mr|Ms|Mme|Dr|Prof)\.+\s*(?=[^\W\d_])")
 
 
 def tidy_name(name: str) -> str:
@@ -158,18 +160,37 @@ def tidy_name(name: str) -> str:
     words = []
     for position, word in enumerate(name.split()):
         ordinal = position > 0 and len(word) > 1 and REGNAL_NUMBER.fullmatch(word.rstrip(",;"))
-        if len(word) > 1 and word.isupper() and word.isalpha() is not False and not ordinal:
-            word = "-".join(part.capitalize() for part in word.split("-"))
+        letters = re.sub(r"[-'’]", "", word)  # initials (G.P.) stay as written
+        if len(word) > 1 and word.isupper() and letters.isalpha() and not ordinal:
+            word = "-".join(_capitalised(part) for part in word.split("-"))
         words.append(word)
     return " ".join(words).strip(" ,;")
 
 
+def _capitalised(part):
+    """AL is Al, D'ESCOTO is D'Escoto and O'NEILL O'Neill, but RIFA'I is Rifa'i (an apostrophe
+    inside an Arabic name marks a sound, not a prefix)."""
+    prefix = ELIDED_PREFIX.match(part)
+    if prefix:
+        return prefix.group() + part[prefix.end() :].capitalize()
+    return part.capitalize()
+
+
 def split_honorific(text: str) -> tuple[str | None, str]:
-    match = HONORIFICS.match(text.strip())
+    """("Mr.", "Facio") of "Mr. Facio", and of the ways files type it: "Mr.Facio", "Mr.. Facio",
+    "Mr.Mr. Facio" (the General Debate file has each)."""
+    text = text.strip()
+    position = 0
+    while glued := GLUED_HONORIFIC.match(text, position):
+        spaced = glued.group("abbreviation") + ". "
+        text = text[:position] + spaced + text[glued.end() :]
+        position += len(spaced)
+    match = HONORIFICS.match(text)
     if not match:
-        return None, text.strip()
-    honorific = re.sub(r"\s+", " ", match.group("honorific"))
-    return honorific, text.strip()[match.end() :]
+        return None, text
+    words = match.group("honorific").split()
+    honorific = " ".join(word for index, word in enumerate(words) if index == 0 or word != words[index - 1])
+    return honorific, text[match.end() :]
 
 
 def parse_header(lines: list[str]) -> Header:
