@@ -22,6 +22,36 @@ def test_a_guests_label_without_honorific_is_the_header_not_the_first_words():
 
 
 @pytest.mark.parametrize(
+    "text, first_words",
+    [
+        (
+            "The President (spoke I thank Mr. Lacroix for his briefing. in Russian): I now give the floor to Mr. Ndiaye.",
+            "I thank Mr. Lacroix for his briefing. I now give the floor to Mr. Ndiaye.",
+        ),
+        (
+            "The President (spoke I thank Ms. DiCarlo for her briefing. in French): I shall now give the floor.",
+            "I thank Ms. DiCarlo for her briefing. I shall now give the floor.",
+        ),
+    ],
+)
+def test_a_sentence_the_records_columns_put_inside_the_presidents_label_goes_back_to_the_speech(text, first_words):
+    parsed = parse_statement(text)
+    assert parsed.paragraphs[0] == first_words
+    assert parsed.language in ("Russian", "French")
+    assert "spoke" not in parsed.paragraphs[0]
+
+
+def test_a_label_whose_language_note_comes_first_or_that_reads_mr_president_is_still_the_label():
+    parsed = parse_statement("Mr. Michon (spoke in French) (France): I thank the Special Representative.")
+    assert (parsed.speaker.name, parsed.speaker.country, parsed.language) == ("Michon", "France", "French")
+    assert parsed.paragraphs[0] == "I thank the Special Representative."
+    parsed = parse_statement("Mr. President (spoke in French): I thank Ms. Sooka for her briefing.")
+    assert parsed.paragraphs[0] == "I thank Ms. Sooka for her briefing." and parsed.language == "French"
+    # Without the note it is the speaker addressing the President, and stays in the speech.
+    assert parse_statement("Mr. President: Allow me to congratulate you.").paragraphs[0].startswith("Mr. President:")
+
+
+@pytest.mark.parametrize(
     "text, name, language",
     [
         ("King Philippe (spoke in French): 1 thank the Secretary-General for his briefing.", "King Philippe", "French"),

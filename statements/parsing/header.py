@@ -193,11 +193,43 @@ def split_honorific(text: str) -> tuple[str | None, str]:
     return honorific, text[match.end() :]
 
 
+# The records' two columns, read across, can put the President's first sentence inside the
+# label's language note: "The President (spoke I thank Mr. Lacroix for his briefing. in
+# Russian): I now give the floor" (38 of the 2020 Council speeches).
+INTERLEAVED_LABEL = re.compile(
+    r"^(?P<label>[^()\n:]{2,80}?)\s*\(spoke\s+(?!in\s)(?P<moved>[^()\n]{2,200}?)\s+in\s+(?P<language>[A-Z][a-z]+)\)\s*:\s*"
+)
+
+
+# Two more slips of the same reading: the language note before the delegation ("Mr. Michon
+# (spoke in French) (France):"), and the President's label read as "Mr. President (spoke in
+# French):" (an address to the President has no language note).
+NOTE_BEFORE_DELEGATION = re.compile(
+    r"^(?P<label>[^()\n:]{2,80}?)\s*(?P<note>\(spoke\s+in\s+[A-Z][a-z]+\))\s*(?P<delegation>\([^()\n]{2,80}\))\s*:"
+)
+PRESIDENT_AS_MR = re.compile(r"^Mr\.\s+President(?=\s*\(spoke\s+in\s)")
+
+
+def _restore_interleaved(line: str) -> str:
+    """The label as the record prints it, the moved sentence back at the start of the speech."""
+    line = PRESIDENT_AS_MR.sub("The President", line)
+    match = INTERLEAVED_LABEL.match(line)
+    if match:
+        label, moved, language = match.group("label", "moved", "language")
+        return f"{label} (spoke in {language}): {moved} {line[match.end() :]}"
+    match = NOTE_BEFORE_DELEGATION.match(line)
+    if match:
+        label, note, delegation = match.group("label", "note", "delegation")
+        return f"{label} {delegation} {note}:{line[match.end() :]}"
+    return line
+
+
 def parse_header(lines: list[str]) -> Header:
     """Split off the header block, if any, and read it."""
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         return Header(body_lines=[])
+    lines = [*lines[:first], _restore_interleaved(lines[first]), *lines[first + 1 :]]
     opening = VERBATIM_OPENING.match(lines[first])
     if opening:
         return _verbatim_header(opening, lines, first)
