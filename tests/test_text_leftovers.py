@@ -90,6 +90,8 @@ def test_a_cut_trailers_full_stop_and_words_split_at_a_line_end_are_mended():
     [
         ("He said so. . Then we left.", "He said so. Then we left."),
         ("as the dark ages . . . When force rules", "as the dark ages . . . When force rules"),
+        ("forcibly displacing innocent civilians. .", "forcibly displacing innocent civilians."),
+        ("and so the story ends . . .", "and so the story ends . . ."),
         ("the Secretary- General on long- term aid", "the Secretary-General on long-term aid"),
         ("pre- and post-conflict, short- or long-term", "pre- and post-conflict, short- or long-term"),
     ],

@@ -177,8 +177,9 @@ def _continues(previous, paragraph):
 
 
 # A page trailer cut out between two sentences leaves its full stop behind (`said. . Then`,
-# `protocols, . Finally`); an ellipsis (`. . .`) is the speaker's and stays.
-STRAY_FULL_STOP = re.compile(r"(?<!\.\s)(?<!\.)([.!?,;])\s+\.(?=\s+[A-Z“\"])")
+# `protocols, . Finally`, `civilians. .` ending a paragraph: 91 General Debate paragraphs); an
+# ellipsis (`. . .`) is the speaker's and stays.
+STRAY_FULL_STOP = re.compile(r"(?<!\.\s)(?<!\.)([.!?,;])\s+\.(?=\s+[A-Z“\"]|\s*$)")
 # A word broken at a line end keeps a space after its hyphen in the Council texts
 # (`Counter- Terrorism`, `long- term`); `pre- and post-conflict` is written so on purpose.
 BROKEN_HYPHEN = re.compile(r"(?<=[^\W\d_]{2})- (?=[^\W\d_]{2})(?!(?:and|or|nor|to|as|but|through|cum)\b)")
