@@ -66,9 +66,11 @@ def test_a_manifest_row_naming_a_file_outside_its_folder_is_refused_by_row(db, s
     folder.mkdir()
     (folder / "good.txt").write_text(GOOD)
     (folder / "link.txt").symlink_to(outside)
+    (folder / "sub").symlink_to(outside.parent, target_is_directory=True)
     manifest = folder / "metadata.csv"
     manifest.write_text(
         f"file,id\ngood.txt,good\n../outside/secret.txt,up\n{outside},absolute\nlink.txt,link\nsub/../good.txt,again\n"
+        "sub/secret.txt,through-a-linked-folder\n"
     )
     out, error = ingest("--manifest", str(manifest))
     assert not published_secret()
@@ -76,7 +78,8 @@ def test_a_manifest_row_naming_a_file_outside_its_folder_is_refused_by_row(db, s
     assert "failed: metadata.csv line 3 (up): the file '../outside/secret.txt' is outside" in out
     assert f"failed: metadata.csv line 4 (absolute): the file '{outside}' is an absolute path" in out
     assert "failed: metadata.csv line 5 (link): " in out and "link.txt is a symbolic link" in out
-    assert error is not None and "3 of 5 statements could not be imported" in str(error)
+    assert f"failed: metadata.csv line 7 (through-a-linked-folder): {folder / 'sub'} is a symbolic link" in out
+    assert error is not None and "4 of 6 statements could not be imported" in str(error)
 
 
 def test_a_file_named_on_the_command_line_is_read_even_through_a_link(db, search_index, tmp_path, outside):
