@@ -164,4 +164,5 @@ class SearchUnavailableMiddleware:
         else:
             response = render(request, "503.html", status=503)
         response["Retry-After"] = "120"
+        response._has_been_logged = True  # the line above says it; Django's "Service Unavailable" would repeat it
         return response
