@@ -109,6 +109,20 @@ def test_a_council_number_broken_from_its_keyword_by_a_line_break_is_still_cited
     assert cited(text, 1978)[0] == [435]
 
 
+def test_an_assembly_number_starting_a_line_after_resolution_is_not_taken_for_a_page_counter():
+    # A session/number at the start of a line looks like a page counter (`7/26`); 66 General
+    # Debate speeches lost theirs so, their citation with it (UNGDC_HUN_61_2006, _CPV_37_1982).
+    text = (
+        "Hungary welcomes the new United Nations Global Counter-Terrorism Strategy (resolution\n"
+        "60/288) and looks forward to a convention. We act in accordance with General Assembly resolution\n"
+        "34/138, which was adopted by consensus, and with hundreds of\n"
+        "7/26 members."
+    )
+    parsed = parse_statement(text, SourceContext((), 2006))
+    assert parsed.ga_resolutions == ["34/138", "60/288"]
+    assert "(resolution 60/288)" in parsed.body and "7/26" not in parsed.body
+
+
 def test_council_resolutions_stay_precise_beside_assembly_ones():
     sc, ga, _ = cited("Security Council resolution 2165 (2014) and General Assembly resolution 46/182 differ.")
     assert (sc, ga) == ([2165], ["46/182"])

@@ -37,7 +37,7 @@ __all__ = [
 # (paragraphs, header, citations): ingest stores it in each statement's content hash, so a
 # re-import then re-parses every file and updates its statement in place (same id and URL,
 # editors' fields kept) instead of skipping it as unchanged.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 MIN_BODY_LETTERS = 20
 # The record's notes between speeches, not the speaker's words.

@@ -103,11 +103,13 @@ def strip_furniture(lines: list[str], running_heads: tuple[str, ...] = ()) -> li
     """The lines with page furniture removed; a line that was only furniture becomes blank."""
     own = OwnHeads(running_heads)
     cleaned = []
+    previous = ""
     for line in lines:
         if line and FURNITURE_LINE.match(line):
             cleaned.append("")
             continue
-        cleaned.append(_strip_inline(line, own) if line else line)
+        cleaned.append(_strip_inline(line, own, previous) if line else line)
+        previous = line or previous
     if cleaned:
         cleaned[-1] = _strip_trailing_counter(cleaned[-1])
     return _drop_blank_lines_left_by_furniture(lines, cleaned)
@@ -155,14 +157,14 @@ class OwnHeads:
         return start, end
 
 
-def _strip_inline(line, own):
+def _strip_inline(line, own, previous=""):
     line = own.strip(line)
     for quick_test, pattern in INLINE_FURNITURE:
         if quick_test.search(line):
             line = pattern.sub(" ", line)
     if "/" in line:
         line = COUNTER_PAIR.sub(_counter_pair, line)
-        line = LONE_COUNTER.sub(lambda match: _lone_counter(match, line), line)
+        line = LONE_COUNTER.sub(lambda match: _lone_counter(match, line, previous), line)
     return re.sub(r"\s{2,}", " ", line).strip()
 
 
@@ -173,13 +175,17 @@ def _counter_pair(match):
     return match.group(0)
 
 
-def _lone_counter(match, line):
+def _lone_counter(match, line, previous=""):
     first, of = int(match.group(1)), int(match.group(2))
     if match.group(0) in NOT_COUNTERS or not 1 <= first <= of or of < 2:
         return match.group(0)
-    if INTRODUCES_NUMBER.search(line, max(0, match.start() - 15), match.start()):
-        return match.group(0)
-    return " "
+    if line[: match.start()].strip():
+        introduced = INTRODUCES_NUMBER.search(line, max(0, match.start() - 15), match.start())
+    else:
+        # A line break between the word and its number (`(resolution` / `60/288)`), common
+        # in the General Debate texts: the word ends the line before (issue 10).
+        introduced = INTRODUCES_NUMBER.search(previous.rstrip()[-15:])
+    return match.group(0) if introduced else " "
 
 
 def _strip_trailing_counter(line):
