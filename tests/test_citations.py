@@ -33,6 +33,11 @@ def cited(text, year=2020, heads=()):
         ),
         ("The Peacebuilding Commission, set up by resolution 60/180, met.", ["60/180"]),
         ("The Commission on Narcotic Drugs, in its resolution 62/1, agreed.", []),
+        ("We welcome resolution 41/2 of the Human Rights Council.", []),
+        ("We welcome resolution 62/1, adopted by the Commission on Narcotic Drugs.", []),
+        # A body named further on is the resolution's subject, not its author.
+        ("Swaziland voted in favour of resolution 60/251, which established the Human Rights Council.", ["60/251"]),
+        ("Malawi welcomes resolution 68/1, on the strengthening of the Economic and Social Council.", ["68/1"]),
         # Sessions the Assembly had not reached, or before it numbered by session (1976).
         ("In 1985 we recall resolution 72/250.", []),
         ("The Charter and resolution 1/1 of 1946 speak of it.", []),

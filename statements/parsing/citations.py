@@ -189,15 +189,20 @@ ASSEMBLY_BEFORE = re.compile(r"(?:General\s+)?Assembly\s*(?:\w+\s+){0,2}$")
 # Bodies other than the Assembly that number their resolutions by session (the Human Rights
 # Council's 41/2, the Commission on Narcotic Drugs' 62/1, a Conference of States Parties' 8/1,
 # the Environment Assembly's 4/1) or by year (ECOSOC 2019/12, which the session check drops).
-# The body named nearest before a session/number decides; with none before, one named after
-# it in the sentence still makes it not the Assembly's ("as called for in resolution 41/213,
-# ... an ad hoc committee of the Economic and Social Council"): precision first.
+# The body named nearest before a session/number decides; with none before, one named right
+# after it as its author ("resolution 41/2 of the Human Rights Council", "resolution 62/1,
+# adopted by the Commission on ...") makes it not the Assembly's. A body named further on is
+# mostly the resolution's subject ("resolution 60/251, which established the Human Rights
+# Council", "resolution 61/16, on the strengthening of the Economic and Social Council"):
+# in the whole corpus every session/number such a body followed was the Assembly's (issue 10).
 BODY_NAMED = re.compile(
     r"(?P<other>Human\s+Rights\s+Council|\bHRC\b|Economic\s+and\s+Social\s+Council|\bECOSOC\b|"
     r"Commission\s+(?:on|for)\s+[A-Z]|Conference\s+of\s+(?:the\s+)?(?:States\s+)?Parties|General\s+Conference|"
     r"Environment\s+Assembly|\bUNEP\b|Governing\s+Council|World\s+Health\s+Assembly|Assembly\s+of\s+States\s+Parties)"
     r"|(?P<assembly>\bAssembly\b)"
 )
+AUTHOR_AFTER = re.compile(r"\s*,?\s*(?:(?:which\s+was\s+)?(?:adopted|passed)\s+)?(?:by|of)\s+(?:the\s+|its\s+)?")
+AUTHOR_AFTER_CHARS = 40
 
 
 class _BodiesNamed:
@@ -205,21 +210,22 @@ class _BodiesNamed:
     the whole sentence again made a sentence thousands of numbers long cost quadratic time."""
 
     def __init__(self, sentence):
+        self.sentence = sentence
         self.matches = list(BODY_NAMED.finditer(sentence))
         self.ends = [match.end() for match in self.matches]
         self.starts = [match.start() for match in self.matches]
-        # other_from[i]: whether a body other than the Assembly is named in matches[i:]
-        self.other_from = [False] * (len(self.matches) + 1)
-        for i in range(len(self.matches) - 1, -1, -1):
-            self.other_from[i] = self.other_from[i + 1] or self.matches[i].group("other") is not None
 
     def assemblys(self, start, end):
         """Whether a session/number at sentence[start:end] is the Assembly's: the last body named
-        before it decides, else any other body named after it."""
+        before it decides, else another body named right after it as its author."""
         before = bisect_right(self.ends, start)
         if before:
             return self.matches[before - 1].group("assembly") is not None
-        return not self.other_from[bisect_left(self.starts, end)]
+        after = bisect_left(self.starts, end)
+        if after == len(self.matches) or self.matches[after].group("other") is None:
+            return True
+        gap = self.starts[after] - end
+        return gap > AUTHOR_AFTER_CHARS or not AUTHOR_AFTER.fullmatch(self.sentence, end, self.starts[after])
 
 
 # The words before a number that say whose it is ("General Assembly resolution", "the Council
