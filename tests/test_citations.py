@@ -38,6 +38,8 @@ def cited(text, year=2020, heads=()):
         # A body named further on is the resolution's subject, not its author.
         ("Swaziland voted in favour of resolution 60/251, which established the Human Rights Council.", ["60/251"]),
         ("Malawi welcomes resolution 68/1, on the strengthening of the Economic and Social Council.", ["68/1"]),
+        # A line broken after the slash leaves a space in it.
+        ("The Committee Established under General Assembly Resolution 32/ 174 should meet.", ["32/174"]),
         # Sessions the Assembly had not reached, or before it numbered by session (1976).
         ("In 1985 we recall resolution 72/250.", []),
         ("The Charter and resolution 1/1 of 1946 speak of it.", []),

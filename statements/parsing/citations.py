@@ -156,19 +156,21 @@ SC_SYMBOL = re.compile(r"\bS/RES/(?P<number>\d{1,4})(?:\s*" + YEAR + ")?")
 GA_SYMBOL = re.compile(r"\bA/RES/(?P<session>\d{1,2})/(?P<number>\d{1,4})\b")
 
 # "resolution 2341", "resolutions 2139 (2014), 2165 (2014) and 2504 (2020)", "res. 2341",
-# "resolution No. 598"; the list continues through commas, "and", "or", "as well as".
+# "resolution No. 598"; the list continues through commas, "and", "or", "as well as". A space
+# may follow the slash where a line broke after it (`Resolution 32/ 174`).
 NOT_A_NUMBER_AFTER = (
     r"(?!\s*(?:%|per\s*cent|percent|million|billion|years?|months?|days?|weeks?|times|members|countries|States)\b)"
 )
 LIST_ITEM = (
-    r"(?:\d{1,4}/\d{1,4}(?!\d)|\d{1,4}(?![\d/]))(?:\s+[A-D](?=\s*\())?(?:\s*\((?:[^()]{1,12})\))?" + NOT_A_NUMBER_AFTER
+    r"(?:\d{1,4}/\s?\d{1,4}(?!\d)|\d{1,4}(?![\d/]))(?:\s+[A-D](?=\s*\())?(?:\s*\((?:[^()]{1,12})\))?"
+    + NOT_A_NUMBER_AFTER
 )
 KEYWORD_LIST = re.compile(
     r"\b(?P<keyword>[Rr]esolutions?|[Rr]es\.)\s+(?:[Nn]os?\.\s*)?"
     r"(?P<items>" + LIST_ITEM + r"(?:\s*(?:,|;|\band\b|\bor\b|,\s*and\b|\bas well as\b)\s*" + LIST_ITEM + r")*)"
 )
 ITEM = re.compile(
-    r"(?P<number>\d{1,4})(?:/(?P<ga_number>\d{1,4}))?(?:\s+(?P<letter>[A-D])(?=\s*\())?(?:\s*\((?P<paren>[^()]{1,12})\))?"
+    r"(?P<number>\d{1,4})(?:/\s?(?P<ga_number>\d{1,4}))?(?:\s+(?P<letter>[A-D])(?=\s*\())?(?:\s*\((?P<paren>[^()]{1,12})\))?"
 )
 SECURITY_COUNCIL_IN = re.compile(r"\bSecurity\s+Council\b|\bCouncil\b")
 ASSEMBLY_IN = re.compile(r"\bAssembly\b")
