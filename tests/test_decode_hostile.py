@@ -32,6 +32,18 @@ def test_random_printable_bytes_are_refused_as_implausible_windows_1252():
         decode_text(random_bytes(64 * 1024, cp1252))
 
 
+def test_encoded_data_that_is_valid_utf8_is_refused_as_having_no_words():
+    base64_like = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+    data = b"\n".join(random_bytes(76, base64_like, seed=line) for line in range(40))  # as base64 wraps it
+    with pytest.raises(ParseError, match=r"the text has no words: 0% of its \d[\d,]* characters are spaces"):
+        decode_text(data)
+
+
+def test_text_in_a_script_written_without_spaces_still_loads():
+    chinese = "主席先生，中国代表团感谢秘书长的通报。我们欢迎安全理事会通过第2341号决议，保护关键基础设施。" * 10
+    assert decode_text(chinese.encode("utf-8")) == chinese
+
+
 def test_a_few_control_characters_in_real_text_do_not_make_it_binary():
     text = "Mr. President,\x0c\nthe page break and a stray \x1b escape stay readable. " + "Peace matters. " * 20
     assert decode_text(text.encode()) == text

@@ -19,7 +19,7 @@ def decode_text(data: bytes) -> str:
     if b"\x00" in data:
         raise ParseError("the file is binary, not text (it contains NUL bytes)")
     try:
-        return _refuse_control_characters(data.decode("utf-8"))
+        return _refuse_wordless(_refuse_control_characters(data.decode("utf-8")))
     except UnicodeDecodeError:
         pass
     # Word-processor exports from ministries are often Windows-1252 ("smart quotes").
@@ -31,7 +31,7 @@ def _decode(data, encoding):
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ParseError(f"the text is not valid {encoding} (byte {error.start})") from None
-    return _refuse_control_characters(text)
+    return _refuse_wordless(_refuse_control_characters(text))
 
 
 # Control characters that text files do not hold: everything below space but tab, line and
@@ -66,6 +66,22 @@ def _refuse_implausible_cp1252(text):
             "the file is binary or in an unknown encoding, not text: read as Windows-1252, "
             f"{beyond_ascii / max(visible, 1):.0%} of its characters are outside ASCII and "
             f"{spaces / len(text):.0%} are spaces (prose has under 30 % and over 5 %)"
+        )
+    return text
+
+
+def _refuse_wordless(text):
+    """Base64 and other encoded data is valid UTF-8 and printable, but has no words: prose in a
+    script written with spaces has one character in six or so a space. Scripts written without
+    spaces (Chinese, Japanese) are mostly outside ASCII and are not judged."""
+    if len(text) < LONG_ENOUGH_TO_JUDGE:
+        return text
+    spaces = sum(1 for character in text if character == " " or character == "\t")
+    ascii_share = sum(1 for character in text if ord(character) < 128) / len(text)
+    if ascii_share > 0.9 and spaces < 0.02 * len(text):
+        raise ParseError(
+            f"the text has no words: {spaces / len(text):.0%} of its {len(text):,} characters are spaces "
+            "(prose has over 5 %); is it encoded data (base64) rather than a statement?"
         )
     return text
 
