@@ -84,6 +84,26 @@ def test_a_session_and_number_after_resolution_is_the_assemblys_unless_another_b
             1978,
             ["A/8754", "A/C.1/33/2", "S/10759"],
         ),
+        # A slash OCR read as I, f, j or 1, a closing bracket read as J (the 1976-1982 debates).
+        (
+            "The Colombo decisions [see AI31/197, annex IV], [A/311242] and the report [A/31/15J.",
+            1976,
+            ["A/31/15", "A/31/197", "A/31/242"],
+        ),
+        (
+            "The Caracas programme [see A/361333 and Corr.1] and [see Al361534, annex If].",
+            1981,
+            ["A/36/333", "A/36/534"],
+        ),
+        # With the second slash lost, only the debate's own session is sure (A/35/1123 or A/35/123?).
+        ("We recall the report [A/351123] of last year on the subject.", 1981, []),
+        ("The report (A/50/l, para. 585) and [see A/31 /35].", 1995, ["A/31/35", "A/50/1"]),
+        # A committee's documents before sessions were in symbols.
+        (
+            "Mexico [A/C.1/731], Ethiopia [A/C.1/ 725] and the Treaty (A/AC.18/72).",
+            1952,
+            ["A/AC.18/72", "A/C.1/725", "A/C.1/731"],
+        ),
     ],
 )
 def test_older_assembly_symbols_broken_symbols_suffixes_and_ocr_slips_are_read(text, year, symbols):

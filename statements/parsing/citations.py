@@ -243,7 +243,7 @@ _S = r"/\s?"
 # OCR reads the 1 of `Add.1` as l or I.
 SUFFIXES = r"(?:" + _S + r"(?:Add|Rev|Corr|Amend)\.\s?(?:\d{1,3}|[lI](?![\w]))(?:\s?-\s?\d{1,3})?)*"
 BODY_CODE = r"(?:RES|HRC|INF|CONF\.\s?\d{1,3}|C\.\s?\d|AC\.\s?\d{1,3}|ES-\d{1,2}|S-\d{1,2}|[A-Z]{2,6})"
-DOCUMENT_NUMBER = r"(?:(?:L|CRP|SR|WP|PV)\.\s?)?\d{1,4}"
+DOCUMENT_NUMBER = r"(?:(?:(?:L|CRP|SR|WP|PV)\.\s?)?\d{1,4}|[lI](?![\w.]))"
 DOCUMENT_SYMBOL = re.compile(
     r"\b(?P<symbol>"
     r"S/PV\.\s?\d{1,5}(?:\s*\((?:Resumption|Part)\s*\d\)|\s*\(Resumption\))?"
@@ -258,7 +258,7 @@ DOCUMENT_SYMBOL = re.compile(
     + (r"|A" + _S + r"(?:(?:\d{1,2}|E?S-\d{1,2})" + _S + r")?PV\.?\s?\d{1,4}")
     + SUFFIXES
     # A/74/250, A/RES/72/250, A/HRC/RES/41/2, A/CONF.231/3, A/C.3/74/L.12/Rev.1, A/HRC/43/CRP.6
-    + (r"|A" + _S + r"(?:" + BODY_CODE + _S + r"){0,3}\d{1,2}" + _S + DOCUMENT_NUMBER)
+    + (r"|A" + _S + r"(?:" + BODY_CODE + _S + r"){0,3}\d{1,2}\s?" + _S + DOCUMENT_NUMBER)
     + SUFFIXES
     # Bodies that number by year: A/HLPF/2023/L.1 (never A/2020/41, a slip for S/2020/41)
     + (r"|A" + _S + r"(?:" + BODY_CODE + _S + r"){1,3}(?:19|20)\d\d" + _S + DOCUMENT_NUMBER)
@@ -269,10 +269,16 @@ DOCUMENT_SYMBOL = re.compile(
     # Drafts and summary records without a session: A/L.701, A/C.6/L.850, A/AC.18/SR.15
     + (r"|A" + _S + r"(?:(?:C\.\s?\d|AC\.\s?\d{1,3})" + _S + r")?(?:L|SR)\.\s?\d{1,4}")
     + SUFFIXES
+    # A committee's documents before sessions were numbered in symbols: A/C.1/820, A/AC.18/72
+    + (r"|A" + _S + r"(?:C\.\s?\d|AC\.\s?\d{1,3})" + _S + r"(?:\d{2,3}|1\d{3})")
+    + SUFFIXES
     # The Assembly's documents before 1976 were numbered without a session: A/3324, A/10243.
     + (r"|A" + _S + r"\d{3,5}")
     + SUFFIXES
-    + r")(?![\w/])"
+    + r"|(?P<slipped>A[/Il1fj](?P<session>\d{2})[/Il1](?P<number>\d{1,3}))"
+    + SUFFIXES
+    # OCR reads the closing bracket as J: [A/31/242J.
+    + r")(?:(?![\w/])|(?=J(?![\w/])))"
 )
 OPENS_A_REFERENCE = re.compile(r"(?:[(\[]|\bsee\s|\bin\s|\bdocument\s|\bcontained\s)\s*$", re.IGNORECASE)
 SESSION_SYMBOL = re.compile(r"A/(?P<session>\d{1,2})/")
@@ -311,12 +317,32 @@ def citation_mentions(paragraphs, year: int | None = None, own_symbols: tuple[st
                 continue
             yield from resolutions_in(sentence, index, year)
             for match in DOCUMENT_SYMBOL.finditer(sentence):
-                symbol = normalise_symbol(match.group("symbol"))
+                symbol = _read_slipped_slash(match, year) if match.group("slipped") else match.group("symbol")
+                if symbol is None:
+                    continue
+                symbol = normalise_symbol(symbol)
                 if symbol.startswith("A/RES/") or symbol in own:
                     continue
                 if _is_running_head(symbol, sentence[: match.start()], sentence[match.end() :], year):
                     continue
                 yield SymbolRef(symbol, sentence, index)
+
+
+def _read_slipped_slash(match, year):
+    """`AI31/197`, `A/311197`, `Al361534`: an Assembly symbol whose slash OCR read as I, l, 1,
+    f or j (the 1976-1982 debates hold some sixty), as the UN wrote it, or None when unsure.
+
+    With the first slash slipped, the session is any the Assembly had numbered documents by.
+    With the second, only the debate's own session: its documents were then still below 1000,
+    so `A/311197` in 1976 can only be A/31/197.
+    """
+    written = match.group("slipped")
+    session, number = int(match.group("session")), int(match.group("number"))
+    if year is None or not FIRST_SESSION_NUMBERED <= session <= year - 1945:
+        return None
+    if written[4] != "/" and session != year - 1945:
+        return None
+    return f"A/{session}/{number}" + match.group("symbol")[len(written) :]
 
 
 def _is_running_head(symbol, before, after, year):
@@ -343,7 +369,8 @@ SUFFIX_END = re.compile(r"(?:Add|Rev|Corr|Amend)\.[LI]$")
 def normalise_symbol(symbol: str) -> str:
     """The symbol as the UN writes it: `A/HRC/ RES/41/2` -> `A/HRC/RES/41/2`, `s/2020/1 add.1` -> `S/2020/1/Add.1`."""
     symbol = re.sub(r"\s+", " ", symbol.strip().upper())
-    symbol = re.sub(r"(?<=[/.])\s", "", symbol)
+    symbol = re.sub(r"(?<=[/.])\s|\s(?=/)", "", symbol)
+    symbol = re.sub(r"^(A/\d{1,2}/)[LI](?=/|$)", r"\g<1>1", symbol)  # the report A/50/1 OCR read as A/50/l
     symbol = re.sub(r"/PV(?=\d)", "/PV.", symbol)
     symbol = symbol.replace("RESUMPTION", "Resumption").replace("PART", "Part")
     symbol = SUFFIX_CASE.sub(lambda match: match.group(1).capitalize() + ".", symbol)
