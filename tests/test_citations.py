@@ -98,6 +98,8 @@ def test_a_session_and_number_after_resolution_is_the_assemblys_unless_another_b
         # With the second slash lost, only the debate's own session is sure (A/35/1123 or A/35/123?).
         ("We recall the report [A/351123] of last year on the subject.", 1981, []),
         ("The report (A/50/l, para. 585) and [see A/31 /35].", 1995, ["A/31/35", "A/50/1"]),
+        # The annual report's introduction, its last 1 read as l (A/5201/Add.1).
+        ("In the introduction [A/520l/Add.1] to his annual report he says so.", 1962, ["A/5201/Add.1"]),
         # A committee's documents before sessions were in symbols.
         (
             "Mexico [A/C.1/731], Ethiopia [A/C.1/ 725] and the Treaty (A/AC.18/72).",

@@ -273,7 +273,8 @@ DOCUMENT_SYMBOL = re.compile(
     + (r"|A" + _S + r"(?:C\.\s?\d|AC\.\s?\d{1,3})" + _S + r"(?:\d{2,3}|1\d{3})")
     + SUFFIXES
     # The Assembly's documents before 1976 were numbered without a session: A/3324, A/10243.
-    + (r"|A" + _S + r"\d{3,5}")
+    # ... the last 1 OCR read as l before a suffix: the annual report's introduction [A/520l/Add.1]
+    + (r"|A" + _S + r"(?:\d{3,5}|\d{3,4}[lI](?=" + _S + r"Add\.))")
     + SUFFIXES
     + r"|(?P<slipped>A[/Il1fj](?P<session>\d{2})[/Il1](?P<number>\d{1,3}))"
     + SUFFIXES
@@ -371,6 +372,7 @@ def normalise_symbol(symbol: str) -> str:
     symbol = re.sub(r"\s+", " ", symbol.strip().upper())
     symbol = re.sub(r"(?<=[/.])\s|\s(?=/)", "", symbol)
     symbol = re.sub(r"^(A/\d{1,2}/)[LI](?=/|$)", r"\g<1>1", symbol)  # the report A/50/1 OCR read as A/50/l
+    symbol = re.sub(r"^(A/\d{3,4})[LI](?=/)", r"\g<1>1", symbol)
     symbol = re.sub(r"/PV(?=\d)", "/PV.", symbol)
     symbol = symbol.replace("RESUMPTION", "Resumption").replace("PART", "Part")
     symbol = SUFFIX_CASE.sub(lambda match: match.group(1).capitalize() + ".", symbol)
