@@ -152,6 +152,29 @@ def test_an_assembly_number_starting_a_line_after_resolution_is_not_taken_for_a_
     assert "(resolution 60/288)" in parsed.body and "7/26" not in parsed.body
 
 
+@pytest.mark.parametrize(
+    "text, year, sc",
+    [
+        ("Israel defies the Security Council resolution of 22 November 1967 [242 (1967)] still.", 1969, [242]),
+        (
+            "We act under all relevant resolutions, in particular 242 (1967), 338 (1973) and 425 (1978).",
+            1998,
+            [242, 338, 425],
+        ),
+        (
+            "The Council adopted three resolutions — 1754 (2007), 1783 (2007) and 1813 (2008) — on it.",
+            2008,
+            [1754, 1783, 1813],
+        ),
+        ("We welcome the adoption ofresolution 2508 (2020) today.", 2020, [2508]),
+        # A number and year that are not the Council's: the Assembly's resolution 181 of 1947.
+        ("The Assembly's resolutions, in particular 181 (1947) and 194 (1948), stand.", 1990, []),
+    ],
+)
+def test_a_number_with_the_year_the_council_adopted_it_is_cited_however_introduced(text, year, sc):
+    assert cited(text, year)[0] == sc
+
+
 def test_council_resolutions_stay_precise_beside_assembly_ones():
     sc, ga, _ = cited("Security Council resolution 2165 (2014) and General Assembly resolution 46/182 differ.")
     assert (sc, ga) == ([2165], ["46/182"])

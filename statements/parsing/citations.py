@@ -172,6 +172,13 @@ KEYWORD_LIST = re.compile(
 ITEM = re.compile(
     r"(?P<number>\d{1,4})(?:/\s?(?P<ga_number>\d{1,4}))?(?:\s+(?P<letter>[A-D])(?=\s*\())?(?:\s*\((?P<paren>[^()]{1,12})\))?"
 )
+# A number and the year the Council adopted it, after "resolution" in the sentence, is the
+# Council's however it is introduced: "the Security Council resolution of 22 November 1967
+# [242 (1967)]", "resolutions, in particular 242 (1967), 338 (1973) and 425 (1978)",
+# "three resolutions — 1754 (2007), 1783 (2007) and 1813 (2008)". The Assembly's old
+# resolutions written with a year (181 (1947), 1514 (1960)) do not match the Council's table.
+RESOLUTION_WORD = re.compile(r"[Rr]esolution")
+REGISTERED_PAIR = re.compile(r"(?<![\d/.,])(?P<number>\d{1,4})\s?[({]\s?(?P<year>194[6-9]|19[5-9]\d|20\d\d)\s?\)")
 SECURITY_COUNCIL_IN = re.compile(r"\bSecurity\s+Council\b|\bCouncil\b")
 ASSEMBLY_IN = re.compile(r"\bAssembly\b")
 SMALLEST_UNQUALIFIED_SC_NUMBER = 100
@@ -395,11 +402,13 @@ def _candidates(sentence, paragraph, year=None):
     assembly_named = bool(ASSEMBLY_IN.search(sentence))
     council_named = bool(SECURITY_COUNCIL_IN.search(sentence))
     bodies = None
+    keyword_ends = {}  # where each "resolution(s) <list>" starts: its end
     for match in SC_SYMBOL.finditer(sentence):
         yield _sc(match.group("number"), match.group("year"), sentence, paragraph)
     for match in GA_SYMBOL.finditer(sentence):
         yield ResolutionRef(GA, int(match.group("number")), int(match.group("session")), None, sentence, paragraph)
     for match in KEYWORD_LIST.finditer(sentence):
+        keyword_ends[match.start()] = match.end()
         before = sentence[max(0, match.start() - BEFORE_CHARS) : match.start()]
         if before.rstrip().endswith("/") or sentence[match.start() - 4 : match.start()] == "RES/":
             continue
@@ -431,6 +440,19 @@ def _candidates(sentence, paragraph, year=None):
             continue
         for item in COLON_ITEM.finditer(match.group("rest")):
             yield _sc(item.group("number"), item.group("year"), sentence, paragraph)
+    first_keyword = RESOLUTION_WORD.search(sentence)
+    if first_keyword:
+        # The numbers of a "resolution(s) <list>" were read, or ruled out, above.
+        lists = iter(sorted(keyword_ends.items()))
+        current = next(lists, None)
+        for match in REGISTERED_PAIR.finditer(sentence, first_keyword.end()):
+            while current and current[1] <= match.start():
+                current = next(lists, None)
+            if current and current[0] <= match.start():
+                continue
+            number, year = int(match.group("number")), int(match.group("year"))
+            if first_year_of_sc_number(number) in (year, year - 1):
+                yield _sc(number, year, sentence, paragraph)
 
 
 def _keyword_item(
