@@ -167,6 +167,8 @@ def test_an_assembly_number_starting_a_line_after_resolution_is_not_taken_for_a_
             [1754, 1783, 1813],
         ),
         ("We welcome the adoption ofresolution 2508 (2020) today.", 2020, [2508]),
+        # "and" does not tie the resolution to the conference named before it.
+        ("We support the outcome of the National Dialogue Conference and resolution 2216 (2015).", 2016, [2216]),
         # A number and year that are not the Council's: the Assembly's resolution 181 of 1947.
         ("The Assembly's resolutions, in particular 181 (1947) and 194 (1948), stand.", 1990, []),
     ],

@@ -191,7 +191,7 @@ COLON_ITEM = re.compile(
 
 NOT_SC_BEFORE = re.compile(
     r"(?:General\s+Assembly|Assembly|Human\s+Rights\s+Council|Economic\s+and\s+Social\s+Council|ECOSOC|"
-    r"Conference|Board|Commission|IAEA|WHO|UNESCO)\s*(?:\w+\s+){0,2}$"
+    r"Conference|Board|Commission|IAEA|WHO|UNESCO)\s*(?:(?!and\b|or\b)\w+\s+){0,2}$"
 )
 ASSEMBLY_BEFORE = re.compile(r"(?:General\s+)?Assembly\s*(?:\w+\s+){0,2}$")
 
