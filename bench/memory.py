@@ -104,7 +104,7 @@ def worker_pids(master):
 
 
 class Server:
-    def __init__(self, repo, data, port, workers, log):
+    def __init__(self, repo, data, port, workers, log, config="gunicorn.conf.py", access_log="/dev/null", options=()):
         self.repo, self.port = Path(repo), port
         python_bin = self.repo / ".venv" / "bin"
         if not python_bin.exists():
@@ -124,9 +124,10 @@ class Server:
             [
                 str(python_bin / "gunicorn"),
                 "--config",
-                "gunicorn.conf.py",
+                str(config),
                 "--access-logfile",
-                "/dev/null",
+                str(access_log),
+                *options,
                 "archive.wsgi",
             ],
             cwd=self.repo,
