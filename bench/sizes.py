@@ -1,7 +1,7 @@
 """The archive at three sizes against two Datasette configurations, in one run (issue 11).
 
     .venv/bin/python bench/sizes.py [--archive 2.6k=DIR] [--archive 13.5k=DIR] [--archive 100k=DIR]
-        [--reps 12] [--port 8730] [--json bench/out/sizes.json]
+        [--reps 12] [--budget 420] [--port 8730] [--json bench/out/sizes.json]
 
 Sizes: 2.6k is the Security Council manifest alone, 13.5k the whole shared corpus, 100k
 `run.py`'s 100k variant. A size without `--archive` is built into a scratch folder with
@@ -24,16 +24,19 @@ Then per size, with gunicorn (`gunicorn.conf.py`) and both Datasettes serving:
    timed as it reaches it (which worker served a request is read from the access log), after
    `post_worker_init` reported the worker ready; later, one worker is stopped with SIGTERM and
    the first search that reaches its replacement is timed.
-2. The query mix: 25 queries of five kinds, each once unmeasured, then `--reps` rounds, the
-   three servers asked request by request in rotating order (each request a new connection).
+2. The query mix: 25 queries of five kinds, each once unmeasured, then `--reps` rounds (fewer
+   when they pass `--budget` seconds), the three servers asked request by request in rotating
+   order (each request a new connection).
 3. Memory after the mix: PSS of each gunicorn worker and of each Datasette (bench/memory.py).
 """
 
 import argparse
+import fcntl
 import json
 import os
 import re
 import signal
+import socket
 import sqlite3
 import statistics
 import tempfile
@@ -243,9 +246,10 @@ def wait_answering(base, path, seconds=300):
     raise SystemExit(f"{base}{path} did not answer within {seconds} s")
 
 
-def drive(bases, reps):
+def drive(bases, reps, budget):
     """Every query once unmeasured on each server (its hits read from the page), then `reps`
-    rounds, the three servers asked in rotating order query by query."""
+    rounds, the three servers asked in rotating order query by query; no round starts after
+    `budget` seconds once three are done (the heavy peer takes seconds a request at 100k)."""
     mix = [(kind, words, filters, paths(words, filters, kind)) for kind, words, filters in QUERIES]
     hits = []
     for kind, words, filters, urls in mix:
@@ -256,12 +260,14 @@ def drive(bases, reps):
             row[target] = int(found.group(1).replace(",", "")) if found else None
         hits.append(row)
     times = {target: {kind: [] for kind in KINDS} for target in TARGETS}
-    for rep in range(reps):
+    started, rounds = time.monotonic(), 0
+    while rounds < reps and (rounds < 3 or time.monotonic() - started < budget):
+        rep, rounds = rounds, rounds + 1
         for number, (kind, _, _, urls) in enumerate(mix):
             turn = (rep + number) % len(TARGETS)
             for target in TARGETS[turn:] + TARGETS[:turn]:
                 times[target][kind].append(get(bases[target], urls[target])[0])
-    return times, hits
+    return times, hits, rounds
 
 
 def summary(times):
@@ -280,8 +286,32 @@ def summary(times):
     return rows
 
 
-def measure_size(size, data, work, reps, port):
+def check_free(*ports):
+    for port in ports:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError as error:
+                raise SystemExit(f"port {port} is in use ({error}): pass another --port") from None
+
+
+def wait_for_import(data):
+    """Return once no import holds the archive's lock (ingest's flock): an archive still being
+    imported into is measured after the import ends."""
+    lock = data / "ingest.lock"
+    if not lock.exists():
+        return
+    with lock.open() as handle:
+        if holder := handle.read().strip():
+            print(f"waiting for the import into {data} to end ({holder})", flush=True)
+        fcntl.flock(handle, fcntl.LOCK_SH)
+
+
+def measure_size(size, data, work, reps, budget, port):
     """Cold starts, the mix and memory for one archive; its figures."""
+    check_free(port, port + 1, port + 2)
+    wait_for_import(data)
     archive_db = data / "archive.sqlite3"
     started = time.monotonic()
     run.export_for_datasette(archive_db, work / "heavy.db")
@@ -324,7 +354,7 @@ def measure_size(size, data, work, reps, port):
         print(f"[{size}] workers ready after {result['worker_ready_seconds']} s; first searches {first} ms", flush=True)
 
         started = time.monotonic()
-        times, hits = drive(bases, reps)
+        times, hits, result["rounds"] = drive(bases, reps, budget)
         result["mix_seconds"] = round(time.monotonic() - started)
         result["hits"], result["latency"] = hits, summary(times)
         result["load_after_mix"] = os.getloadavg()
@@ -388,6 +418,7 @@ def main():
     parser.add_argument("--archive", action="append", default=[], help="SIZE=DIR: an archive built before")
     parser.add_argument("--sizes", default=",".join(SIZES), help="which sizes, comma-separated")
     parser.add_argument("--reps", type=int, default=12)
+    parser.add_argument("--budget", type=int, default=420, help="seconds of rounds a size (at least 3 rounds)")
     parser.add_argument("--port", type=int, default=8730, help="gunicorn; the peers on the next two")
     parser.add_argument("--json", type=Path, default=run.REPO / "bench" / "out" / "sizes.json")
     args = parser.parse_args()
@@ -403,7 +434,7 @@ def main():
             run.build_archive(args.corpus, SIZES[size], data, rebuild=False)
         count = sqlite3.connect(data / "archive.sqlite3").execute("SELECT count(*) FROM statements_statement")
         print(f"[{size}] {count.fetchone()[0]} statements in {data}", flush=True)
-        results.append({**measure_size(size, data, work, args.reps, args.port), "work": str(work)})
+        results.append({**measure_size(size, data, work, args.reps, args.budget, args.port), "work": str(work)})
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1))
     print(table(results))
