@@ -76,7 +76,7 @@ class Highlighter:
         """(stem, start, end) of each token the index's analyzer makes of a word, remembered for
         the request: a page's statements repeat the same few matched words hundreds of times
         (Tuvalu's speeches name Tuvalu dozens of times each), and stemming was most of a
-        results page's highlighting time. Bounded: MAX_CANDIDATES words a scan."""
+        results page's highlighting time. At most MAX_REMEMBERED_WORDS are kept."""
         analysed = self._analysed.get(word)
         if analysed is None:
             analysed = tuple((token.text, token.startchar, token.endchar) for token in ANALYZER(word, chars=True))

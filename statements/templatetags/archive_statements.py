@@ -1,8 +1,8 @@
 """{{ statement|when }} and {{ statement|who }}: a statement's date and attribution in lists.
 
 Every list of statements (search results, passages, directories, citing statements) shows
-these, twenty to a hundred times a page: written here with format_html rather than as
-template includes, they cost a search page a fraction of what the includes did (issue 11).
+these, twenty to a hundred times a page: written here with format_html they cost less than
+the two template includes they replace, and every list shows them one way (issue 11).
 """
 
 from django import template
