@@ -45,12 +45,9 @@ def _shorter_form(a, b):
     return all(len(word) == 1 and any(word[0] == other[0] for other in longer) for word in shorter) or not shorter
 
 
-def likeness(a: str, b: str) -> tuple[str, float] | None:
-    """Why two names are probably one person's, with their similarity; None when they are not."""
-    return _likeness(_words(a), _words(b))
-
-
-def _likeness(a_words, b_words):
+def likeness(a_words: list[str], b_words: list[str]) -> tuple[str, float] | None:
+    """Why two names, as _words() reads them, are probably one person's, with their similarity;
+    None when they are not."""
     if not a_words or not b_words:
         return None
     if a_words == b_words:
@@ -93,7 +90,7 @@ def likely_duplicates(speakers=None) -> list[DuplicatePair]:
         words = [_words(speaker.name) for speaker in group]
         for index, first in enumerate(group):
             for offset, second in enumerate(group[index + 1 :], start=index + 1):
-                found = _likeness(words[index], words[offset])
+                found = likeness(words[index], words[offset])
                 if found:
                     pairs.append(DuplicatePair(first, second, *found))
     return sorted(pairs, key=lambda pair: (-pair.similarity, pair.first.name))
