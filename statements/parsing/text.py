@@ -13,9 +13,9 @@ def decode_text(data: bytes) -> str:
     if not data.strip():
         raise ParseError("the file is empty")
     if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data[3:], "utf-8")
+        return _refuse_wordless(_decode(data[3:], "utf-8"))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16")
+        return _refuse_wordless(_decode(data, "utf-16"))
     if b"\x00" in data:
         raise ParseError("the file is binary, not text (it contains NUL bytes)")
     try:
@@ -31,7 +31,7 @@ def _decode(data, encoding):
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ParseError(f"the text is not valid {encoding} (byte {error.start})") from None
-    return _refuse_wordless(_refuse_control_characters(text))
+    return _refuse_control_characters(text)
 
 
 # Control characters that text files do not hold: everything below space but tab, line and
@@ -73,7 +73,8 @@ def _refuse_implausible_cp1252(text):
 def _refuse_wordless(text):
     """Base64 and other encoded data is valid UTF-8 and printable, but has no words: prose in a
     script written with spaces has one character in six or so a space. Scripts written without
-    spaces (Chinese, Japanese) are mostly outside ASCII and are not judged."""
+    spaces (Chinese, Japanese) are mostly outside ASCII and are not judged. (Windows-1252 text
+    has its own, stricter check of spaces: _refuse_implausible_cp1252.)"""
     if len(text) < LONG_ENOUGH_TO_JUDGE:
         return text
     spaces = sum(1 for character in text if character == " " or character == "\t")
